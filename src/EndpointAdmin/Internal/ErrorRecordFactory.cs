@@ -1,0 +1,38 @@
+using System.Management.Automation;
+using EndpointAdmin.Errors;
+
+namespace EndpointAdmin.Internal
+{
+    /// <summary>
+    /// Turns the core's failures into ErrorRecords. The one place where an ErrorKind becomes an
+    /// ErrorCategory, so every cmdlet reports the same failure the same way.
+    /// </summary>
+    internal static class ErrorRecordFactory
+    {
+        public static ErrorRecord Create(EndpointAdminException ex)
+        {
+            return new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target);
+        }
+
+        public static ErrorCategory ToCategory(ErrorKind kind)
+        {
+            switch (kind)
+            {
+                case ErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case ErrorKind.InvalidData: return ErrorCategory.InvalidData;
+                case ErrorKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
+                case ErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
+                case ErrorKind.NotImplemented: return ErrorCategory.NotImplemented;
+                case ErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
+                case ErrorKind.ResourceExists: return ErrorCategory.ResourceExists;
+                case ErrorKind.ResourceUnavailable: return ErrorCategory.ResourceUnavailable;
+                case ErrorKind.AuthenticationError: return ErrorCategory.AuthenticationError;
+                case ErrorKind.ConnectionError: return ErrorCategory.ConnectionError;
+                case ErrorKind.OperationTimeout: return ErrorCategory.OperationTimeout;
+                case ErrorKind.LimitsExceeded: return ErrorCategory.LimitsExceeded;
+                case ErrorKind.SecurityError: return ErrorCategory.SecurityError;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+    }
+}
