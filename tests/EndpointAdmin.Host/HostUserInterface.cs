@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace EndpointAdmin.Host
 {
@@ -37,8 +38,21 @@ namespace EndpointAdmin.Host
             lock (_text) { _text.Clear(); }
         }
 
+        /// <summary>
+        /// Strip ANSI decorations. The engine styles table headers even when
+        /// $PSStyle.OutputRendering is PlainText (a custom host cannot opt out), so it is done here.
+        /// </summary>
+        public bool PlainText { get; set; }
+
+        private static readonly Regex s_ansi = new Regex("\u001b\\[[0-9;?]*[A-Za-z]", RegexOptions.Compiled);
+
         private void Append(string value, bool toError = false)
         {
+            if (PlainText && value != null && value.IndexOf('\u001b') >= 0)
+            {
+                value = s_ansi.Replace(value, string.Empty);
+            }
+
             lock (_text) { _text.Append(value); }
             if (_echo)
             {

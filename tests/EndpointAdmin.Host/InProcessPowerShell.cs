@@ -33,6 +33,7 @@ namespace EndpointAdmin.Host
             // Plain text unless a person watches a real terminal: tests and logs read no ANSI codes.
             if (!echo || Console.IsOutputRedirected || Environment.GetEnvironmentVariable("NO_COLOR") != null)
             {
+                _host.HostUI.PlainText = true;
                 Invoke("$PSStyle.OutputRendering = 'PlainText'");
             }
             if (importModule)

@@ -8,6 +8,7 @@ namespace EndpointAdmin.Errors
     {
         // Port catalog
         public const string PortCatalogVersionInvalid = "PortCatalogVersionInvalid";
+        public const string PortCatalogVersionWithoutProduct = "PortCatalogVersionWithoutProduct";
         public const string PortCatalogVersionNotFound = "PortCatalogVersionNotFound";
         public const string PortCatalogComponentNotFound = "PortCatalogComponentNotFound";
         public const string PortCatalogInvalid = "PortCatalogInvalid";

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using EndpointAdmin.Catalog;
@@ -11,22 +12,23 @@ namespace EndpointAdmin.Commands
     /// Get-AgentPortRequirement: the ports each product component needs, from the catalog built
     /// from the product documents. Output feeds the firewall cmdlets.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "AgentPortRequirement", DefaultParameterSetName = AllVersionsSet)]
+    [Cmdlet(VerbsCommon.Get, "AgentPortRequirement")]
     [OutputType(typeof(PortRequirement))]
     public sealed class GetAgentPortRequirementCommand : PSCmdlet
     {
-        private const string AllVersionsSet = "AllVersions";
-        private const string VersionSet = "Version";
-
+        // One parameter set on purpose: with pipeline input by property name, a separate
+        // "-Version needs -Product" set let the binder pick the default set and silently drop the
+        // piped Version. The rule is checked per record instead. Filters are nullable so that
+        // "not given" is distinguishable from an enum's default value, also for values that the
+        // engine resets between piped records.
         private PortCatalog _catalog;
 
         /// <summary>Products to list; all when omitted. Required with -Version, whose meaning depends on the product.</summary>
-        [Parameter(ParameterSetName = AllVersionsSet, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Parameter(ParameterSetName = VersionSet, Position = 0, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public Product[] Product { get; set; }
 
-        [Parameter(ParameterSetName = VersionSet, Position = 1, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(PortCatalogVersionCompleter))]
         public string Version { get; set; }
@@ -39,10 +41,10 @@ namespace EndpointAdmin.Commands
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateSet(nameof(EndpointAdmin.Topology.SameMachine), nameof(EndpointAdmin.Topology.SeparateMachines))]
-        public Topology Topology { get; set; }
+        public Topology? Topology { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public Direction Direction { get; set; }
+        public Direction? Direction { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -58,23 +60,24 @@ namespace EndpointAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            // BoundParameters (not the property values) tells whether a filter was given: the
-            // enums' defaults are real values, and pipeline-bound values are reset per record.
-            var bound = MyInvocation.BoundParameters;
-            var query = new PortQuery
+            if (Version != null && (Product == null || Product.Length == 0))
             {
-                Products = Product,
-                Version = bound.ContainsKey(nameof(Version)) ? Version : null,
-                Components = bound.ContainsKey(nameof(Component)) ? ToPatterns(Component) : null,
-                Direction = bound.ContainsKey(nameof(Direction)) ? Direction : (Direction?)null,
-                Topology = bound.ContainsKey(nameof(Topology)) ? Topology : (Topology?)null,
-            };
-            if (!bound.ContainsKey(nameof(Product)))
-            {
-                query.Products = null;
+                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(
+                    ErrorIds.PortCatalogVersionWithoutProduct,
+                    ErrorKind.InvalidArgument,
+                    Version,
+                    "-Version " + Version + " needs -Product: each product numbers its versions differently. Known products: " + string.Join(", ", Enum.GetNames(typeof(Product))) + ".")));
+                return;
             }
 
-            var result = _catalog.Find(query);
+            var result = _catalog.Find(new PortQuery
+            {
+                Products = Product,
+                Version = Version,
+                Components = Component == null ? null : ToPatterns(Component),
+                Direction = Direction,
+                Topology = Topology,
+            });
             foreach (var error in result.Errors)
             {
                 WriteError(ErrorRecordFactory.Create(error));
@@ -91,9 +94,8 @@ namespace EndpointAdmin.Commands
             var patterns = new List<NamePattern>(names.Length);
             foreach (var name in names)
             {
-                if (WildcardPattern.ContainsWildcardCharacters(name))
+                if (WildcardPattern.ContainsWildcardCharacters(name) && TryGetWildcard(name, out var wildcard))
                 {
-                    var wildcard = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
                     patterns.Add(new NamePattern(name, true, wildcard.IsMatch));
                 }
                 else
@@ -103,6 +105,22 @@ namespace EndpointAdmin.Commands
             }
 
             return patterns;
+        }
+
+        // A malformed pattern such as "Agent[" is taken as a literal name, which then matches
+        // nothing and is reported as an unknown component, instead of failing the pipeline.
+        private static bool TryGetWildcard(string text, out WildcardPattern pattern)
+        {
+            pattern = WildcardPattern.Get(text, WildcardOptions.IgnoreCase);
+            try
+            {
+                pattern.IsMatch(string.Empty);
+                return true;
+            }
+            catch (WildcardPatternException)
+            {
+                return false;
+            }
         }
     }
 }
