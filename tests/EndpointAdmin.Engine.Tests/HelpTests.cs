@@ -1,0 +1,102 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using EndpointAdmin.Host;
+using Xunit;
+using static EndpointAdmin.Engine.Tests.Assertions;
+
+namespace EndpointAdmin.Engine.Tests
+{
+    /// <summary>Help comes from the shipped MAML (generated from docs/en-US by platyPS) and covers the code.</summary>
+    public class HelpTests : IClassFixture<EngineFixture>
+    {
+        private readonly EngineFixture _ps;
+
+        public HelpTests(EngineFixture fixture)
+        {
+            _ps = fixture;
+        }
+
+        public static IEnumerable<object[]> ExportedCmdlets()
+        {
+            var manifest = EngineFixture.ReadManifest(Path.Combine(InProcessPowerShell.RepositoryRoot, "EndpointAdmin.psd1"));
+            return EngineFixture.Strings(manifest["CmdletsToExport"]).Select(c => new object[] { c });
+        }
+
+        // Flattens Get-Help's nested objects with core-only language features.
+        private const string HelpReport = @"
+            $h = Get-Help -Name $args[0] -Full
+            [pscustomobject]@{
+                Synopsis    = [string]$h.Synopsis
+                Description = (@($h.description) | ForEach-Object { $_.Text }) -join ' '
+                Examples    = @($h.examples.example | ForEach-Object { [string]$_.code })
+                Remarks     = @($h.examples.example | ForEach-Object { (@($_.remarks) | ForEach-Object { $_.Text }) -join ' ' })
+                Parameters  = @($h.parameters.parameter | ForEach-Object { $_.name })
+                ParameterText = @($h.parameters.parameter | ForEach-Object { (@($_.description) | ForEach-Object { $_.Text }) -join ' ' })
+                Outputs     = @($h.returnValues.returnValue | ForEach-Object { [string]$_.type.name })
+            }";
+
+        private static string[] Strings(PSObject o, string name) => ((object[])Prop(o, name)).Select(x => x?.ToString() ?? string.Empty).ToArray();
+
+        private string[] CodeParameters(string cmdlet)
+        {
+            var result = _ps.Run("(Get-Command -Name $args[0]).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.Cmdlet]::OptionalCommonParameters }", cmdlet);
+            return Succeeded(result).Select(o => o.ToString()).OrderBy(s => s).ToArray();
+        }
+
+        [Theory]
+        [MemberData(nameof(ExportedCmdlets))]
+        public void EveryCmdletHasRealHelpFromTheShippedMaml(string cmdlet)
+        {
+            var help = Assert.Single(Succeeded(_ps.Run(HelpReport, cmdlet)));
+            var synopsis = Text(help, "Synopsis").Trim();
+            Assert.False(string.IsNullOrWhiteSpace(synopsis));
+            Assert.DoesNotMatch("^" + Regex.Escape(cmdlet) + @"\s", synopsis); // auto-generated help repeats the syntax
+            Assert.True(Text(help, "Description").Length > 40, "description too short");
+            var examples = Strings(help, "Examples");
+            Assert.NotEmpty(examples);
+            Assert.All(examples, code => Assert.Contains(cmdlet, code));
+            Assert.All(Strings(help, "Remarks"), r => Assert.False(string.IsNullOrWhiteSpace(r), "an example has no explanation"));
+            Assert.NotEmpty(Strings(help, "Outputs"));
+        }
+
+        [Theory]
+        [MemberData(nameof(ExportedCmdlets))]
+        public void HelpDescribesExactlyTheParametersInCode(string cmdlet)
+        {
+            var help = Assert.Single(Succeeded(_ps.Run(HelpReport, cmdlet)));
+            var names = Strings(help, "Parameters");
+            var texts = Strings(help, "ParameterText");
+            Assert.Equal(CodeParameters(cmdlet), names.OrderBy(s => s).ToArray());
+            for (int i = 0; i < names.Length; i++)
+            {
+                Assert.True(texts[i].Trim().Length > 10, "-" + names[i] + " of " + cmdlet + " is not described");
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(ExportedCmdlets))]
+        public void TheMarkdownSourceMatchesTheCode(string cmdlet)
+        {
+            var page = Path.Combine(InProcessPowerShell.RepositoryRoot, "docs", "en-US", cmdlet + ".md");
+            Assert.True(File.Exists(page), page + " is missing");
+            var markdown = File.ReadAllText(page);
+            var documented = Regex.Matches(markdown, @"^### -(\w+)", RegexOptions.Multiline).Select(m => m.Groups[1].Value)
+                .Where(p => p != "CommonParameters").OrderBy(s => s).ToArray();
+            Assert.Equal(CodeParameters(cmdlet), documented);
+            Assert.True(Regex.Matches(markdown, @"^### Example \d", RegexOptions.Multiline).Count >= 3, "fewer than three examples");
+        }
+
+        [Fact]
+        public void TheAboutTopicIsShipped()
+        {
+            var result = _ps.Run("[string](Get-Help -Name about_EndpointAdmin)");
+            var text = Assert.Single(Succeeded(result)).ToString();
+            Assert.Contains("about_EndpointAdmin", text);
+            Assert.Contains("Get-AgentPortRequirement", text);
+            Assert.True(File.Exists(Path.Combine(InProcessPowerShell.RepositoryRoot, "docs", "en-US", "about_EndpointAdmin.md")));
+        }
+    }
+}
