@@ -8,9 +8,10 @@
       Build    builds the solution; the module is laid out in out/EndpointAdmin/<version>/.
       Test     runs the xUnit suites (dotnet test), then the Pester 5 suite in tests/Pester when
                Pester 5 is installed (otherwise it says so and skips it).
-      Docs     regenerates the shipped help (src/EndpointAdmin/en-US) from docs/en-US with
-               Microsoft.PowerShell.PlatyPS 1.x, when it is installed (otherwise the committed
-               help is kept and the task says so).
+      Docs     regenerates the shipped help (src/EndpointAdmin/en-US) from docs/en-US: cmdlet
+               pages with Microsoft.PowerShell.PlatyPS 1.0.x, about_ topics with platyPS 0.14
+               (PlatyPS 1.x cannot render them). A missing tool is reported and the committed
+               help is kept.
       Package  builds, then publishes the module folder to out/packages as a .nupkg with
                PSResourceGet (Publish-PSResource), or as a .zip when PSResourceGet is missing.
       Bench    runs the benchmarks (none yet: later features add them).
@@ -96,12 +97,19 @@ function Invoke-Docs {
         $maml = @([IO.Directory]::GetFiles($staging, 'EndpointAdmin.dll-Help.xml', [IO.SearchOption]::AllDirectories))
         if ($maml.Count -ne 1) { throw "Docs: expected one EndpointAdmin.dll-Help.xml from platyPS, found $($maml.Count)." }
         [IO.File]::Copy($maml[0], [IO.Path]::Combine($target, 'EndpointAdmin.dll-Help.xml'), $true)
-        foreach ($about in [IO.Directory]::GetFiles($docs, 'about_*.md')) {
-            Export-MarkdownModuleFile -ModuleFileInfo (Import-MarkdownModuleFile -Path $about) -OutputFolder $staging -Force | Out-Null
-            $name = [IO.Path]::GetFileNameWithoutExtension($about)
-            $text = [IO.Path]::Combine($staging, $name + '.help.txt')
-            if (-not [IO.File]::Exists($text)) { throw "Docs: platyPS did not write $name.help.txt." }
-            [IO.File]::Copy($text, [IO.Path]::Combine($target, $name + '.help.txt'), $true)
+        # PlatyPS 1.x has no about-topic support; legacy platyPS 0.14 renders about_*.md
+        # (its about-topic schema) to about_*.help.txt.
+        $legacy = Get-AvailableModule -Name platyPS -MinimumVersion '0.14'
+        if ($legacy) {
+            Import-Module $legacy.Path -Force
+            foreach ($about in [IO.Directory]::GetFiles($docs, 'about_*.md')) {
+                New-ExternalHelp -Path $about -OutputPath $staging -Force | Out-Null
+                $name = [IO.Path]::GetFileNameWithoutExtension($about)
+                [IO.File]::Copy([IO.Path]::Combine($staging, $name + '.help.txt'), [IO.Path]::Combine($target, $name + '.help.txt'), $true)
+            }
+        }
+        else {
+            Write-Warning 'Docs: platyPS 0.14 (legacy) is not installed, so the about_ topics were NOT regenerated; the committed .help.txt files ship as they are.'
         }
         Write-Host "Docs: help regenerated from $docs with $($platy.Name) $($platy.Version)."
     }
