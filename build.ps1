@@ -44,8 +44,8 @@ function Invoke-Dotnet {
 }
 
 function Get-AvailableModule {
-    param([string] $Name, [version] $MinimumVersion)
-    $found = @(Get-Module -ListAvailable -Name $Name | Where-Object { $_.Version -ge $MinimumVersion })
+    param([string] $Name, [version] $MinimumVersion, [version] $BelowVersion = '999.0')
+    $found = @(Get-Module -ListAvailable -Name $Name | Where-Object { $_.Version -ge $MinimumVersion -and $_.Version -lt $BelowVersion })
     if ($found.Count -gt 0) { $found | Sort-Object Version -Descending | Select-Object -First 1 } else { $null }
 }
 
@@ -82,9 +82,10 @@ function Invoke-Test {
 }
 
 function Invoke-Docs {
-    $platy = Get-AvailableModule -Name Microsoft.PowerShell.PlatyPS -MinimumVersion '1.0'
+    # Pinned to PlatyPS 1.0.x: its markdown schema (2024-05-01) is the one docs/en-US is written in.
+    $platy = Get-AvailableModule -Name Microsoft.PowerShell.PlatyPS -MinimumVersion '1.0' -BelowVersion '1.1'
     if (-not $platy) {
-        Write-Warning 'Docs: Microsoft.PowerShell.PlatyPS 1.x is not installed, so help was NOT regenerated; the committed src/EndpointAdmin/en-US help ships as it is.'
+        Write-Warning 'Docs: Microsoft.PowerShell.PlatyPS 1.0.x is not installed, so help was NOT regenerated; the committed src/EndpointAdmin/en-US help ships as it is.'
         return
     }
     Import-Module $platy.Path -Force
@@ -99,7 +100,7 @@ function Invoke-Docs {
         [IO.File]::Copy($maml[0], [IO.Path]::Combine($target, 'EndpointAdmin.dll-Help.xml'), $true)
         # PlatyPS 1.x has no about-topic support; legacy platyPS 0.14 renders about_*.md
         # (its about-topic schema) to about_*.help.txt.
-        $legacy = Get-AvailableModule -Name platyPS -MinimumVersion '0.14'
+        $legacy = Get-AvailableModule -Name platyPS -MinimumVersion '0.14' -BelowVersion '0.15'
         if ($legacy) {
             Import-Module $legacy.Path -Force
             foreach ($about in [IO.Directory]::GetFiles($docs, 'about_*.md')) {

@@ -157,11 +157,7 @@ namespace EndpointAdmin.Engine.Tests
             var rows = Succeeded(_ps.Run("Get-AgentPortRequirement -Product DeepSecurity -Version 20.0 -Component $args[0] -Direction $args[1]", component, direction));
             var row = Assert.Single(rows, r => (int)Prop(r, "Port") == port);
             Assert.Equal("TCP", Text(row, "Protocol"));
-            Assert.Contains("Deep Security", Text(row, "Source"));
-            if (port != 4118)
-            {
-                Assert.Contains("public documentation", Text(row, "Source"));
-            }
+            Assert.Contains("Deep Security public documentation", Text(row, "Source"));
         }
 
         [Fact]

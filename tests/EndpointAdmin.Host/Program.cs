@@ -16,7 +16,13 @@ namespace EndpointAdmin.Host
         public static int Main(string[] argv)
         {
             bool importModule = true;
+            // The console's width when a person watches, a wide fixed one for logs and pipes.
             int width = 160;
+            if (!Console.IsOutputRedirected)
+            {
+                try { width = Math.Max(80, Console.WindowWidth); } catch (IOException) { }
+            }
+
             string script = null;
             object[] scriptArgs = Array.Empty<object>();
             for (int i = 0; i < argv.Length; i++)
