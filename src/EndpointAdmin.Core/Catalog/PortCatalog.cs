@@ -238,7 +238,7 @@ namespace EndpointAdmin.Catalog
                     continue;
                 }
 
-                result.Requirements.Add(Copy(row));
+                result.Requirements.Add(row.Copy());
             }
 
             return result;
@@ -286,26 +286,6 @@ namespace EndpointAdmin.Catalog
             {
                 throw Invalid("Version bound '" + text + "' of " + product + " is not a version.", ex);
             }
-        }
-
-        private static PortRequirement Copy(PortRequirement r)
-        {
-            return new PortRequirement
-            {
-                Product = r.Product,
-                Version = r.Version,
-                Component = r.Component,
-                Direction = r.Direction,
-                Protocol = r.Protocol,
-                Port = r.Port,
-                Topology = r.Topology,
-                Necessity = r.Necessity,
-                Configurable = r.Configurable,
-                Purpose = r.Purpose,
-                Peer = r.Peer,
-                Condition = r.Condition,
-                Source = r.Source,
-            };
         }
 
         private static EndpointAdminException Invalid(string message, Exception inner = null)

@@ -38,6 +38,12 @@ namespace EndpointAdmin
         /// <summary>The document the fact comes from.</summary>
         public string Source { get; set; }
 
+        /// <summary>A copy that can be changed without touching the catalog's own row (every property is a value or an immutable string).</summary>
+        internal PortRequirement Copy()
+        {
+            return (PortRequirement)MemberwiseClone();
+        }
+
         public override string ToString()
         {
             return Product + " " + Version + " " + Component + " " + Direction + " " + Protocol + "/" + Port;
