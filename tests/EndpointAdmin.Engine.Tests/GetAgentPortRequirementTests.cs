@@ -171,6 +171,14 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void VerboseSaysWhatWasFound()
+        {
+            var result = _ps.Run("Get-AgentPortRequirement -Product SesEvolution -Version 2.6 -Verbose");
+            Assert.Equal("Port catalog: 13 row(s) for SesEvolution version 2.6.", Assert.Single(result.Verbose));
+            Assert.Equal(13, result.Output.Count);
+        }
+
+        [Fact]
         public void ComponentTakesWildcards()
         {
             var rows = Succeeded(_ps.Run("Get-AgentPortRequirement -Product SesEvolution -Version 2.7.1 -Component Agent*"));
@@ -198,6 +206,7 @@ namespace EndpointAdmin.Engine.Tests
             var result = _ps.Run("Get-AgentPortRequirement -Product SesEvolution -Version $args[0]", version);
             var error = SingleError(result, "PortCatalogVersionNotFound", Cmd, ErrorCategory.ObjectNotFound, version);
             Assert.Contains("Known versions: 2.6, 2.7.1", error.Exception.Message);
+            Assert.Contains("2.6, 2.7.1", error.ErrorDetails.RecommendedAction);
             Assert.Empty(result.Output);
         }
 

@@ -192,7 +192,10 @@ namespace EndpointAdmin.Catalog
                         ErrorIds.PortCatalogVersionNotFound,
                         ErrorKind.ObjectNotFound,
                         query.Version,
-                        "The port catalog has no " + product.Product + " rows for version " + query.Version + " (" + product.VersionMeaning + "). Known versions: " + product.DescribeVersions() + "."));
+                        "The port catalog has no " + product.Product + " rows for version " + query.Version + " (" + product.VersionMeaning + "). Known versions: " + product.DescribeVersions() + ".")
+                    {
+                        RecommendedAction = "Run Get-AgentPortRequirement -Product " + product.Product + " without -Version to see every version, or give one of: " + product.DescribeVersions() + ".",
+                    });
                     continue;
                 }
 
@@ -210,7 +213,10 @@ namespace EndpointAdmin.Catalog
                             ErrorIds.PortCatalogComponentNotFound,
                             ErrorKind.ObjectNotFound,
                             pattern.Text,
-                            "No component named '" + pattern.Text + "' in the port catalog of " + string.Join(", ", selected.Select(p => p.Product)) + ". Known components: " + known + "."));
+                            "No component named '" + pattern.Text + "' in the port catalog of " + string.Join(", ", selected.Select(p => p.Product)) + ". Known components: " + known + ".")
+                        {
+                            RecommendedAction = "Use one of: " + known + ", or a wildcard pattern.",
+                        });
                     }
                 }
             }

@@ -22,5 +22,8 @@ namespace EndpointAdmin.Errors
 
         /// <summary>The value that caused the failure (becomes ErrorRecord.TargetObject).</summary>
         public object Target { get; }
+
+        /// <summary>What the user can do about it, if the core knows (becomes ErrorDetails.RecommendedAction).</summary>
+        public string RecommendedAction { get; set; }
     }
 }

@@ -83,6 +83,7 @@ namespace EndpointAdmin.Commands
                 WriteError(ErrorRecordFactory.Create(error));
             }
 
+            WriteVerbose("Port catalog: " + result.Requirements.Count + " row(s) for " + (Product == null ? "every product" : string.Join(", ", Product)) + (Version == null ? string.Empty : " version " + Version) + ".");
             foreach (var requirement in result.Requirements)
             {
                 WriteObject(requirement);

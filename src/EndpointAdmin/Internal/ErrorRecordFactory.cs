@@ -11,7 +11,13 @@ namespace EndpointAdmin.Internal
     {
         public static ErrorRecord Create(EndpointAdminException ex)
         {
-            return new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target);
+            var record = new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target);
+            if (!string.IsNullOrEmpty(ex.RecommendedAction))
+            {
+                record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction };
+            }
+
+            return record;
         }
 
         public static ErrorCategory ToCategory(ErrorKind kind)
