@@ -5,11 +5,13 @@ function Get-RepositoryRoot {
     [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 }
 
+function Get-SourceManifestData {
+    Import-PowerShellDataFile -Path (Join-Path (Get-RepositoryRoot) 'EndpointAdmin.psd1')
+}
+
 function Get-BuiltModuleManifest {
-    $root = Get-RepositoryRoot
-    $text = Get-Content -Raw -Path (Join-Path $root 'EndpointAdmin.psd1')
-    $version = [regex]::Match($text, "ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value
-    $path = Join-Path $root "out/EndpointAdmin/$version/EndpointAdmin.psd1"
+    $version = (Get-SourceManifestData).ModuleVersion
+    $path = Join-Path (Get-RepositoryRoot) "out/EndpointAdmin/$version/EndpointAdmin.psd1"
     if (-not (Test-Path -LiteralPath $path)) {
         throw "The module is not built ($path is missing). Run ./build.ps1 -Task Build first."
     }
@@ -23,7 +25,7 @@ function Import-BuiltModule {
 }
 
 function Get-ExportedCmdletName {
-    (Import-PowerShellDataFile -Path (Join-Path (Get-RepositoryRoot) 'EndpointAdmin.psd1')).CmdletsToExport
+    (Get-SourceManifestData).CmdletsToExport
 }
 
 Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Import-BuiltModule, Get-ExportedCmdletName

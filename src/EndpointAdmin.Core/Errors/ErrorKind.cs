@@ -6,18 +6,9 @@ namespace EndpointAdmin.Errors
     /// </summary>
     internal enum ErrorKind
     {
+        // Only the kinds in use; a feature that needs another adds it here and in ErrorRecordFactory.
         InvalidArgument,
         InvalidData,
         ObjectNotFound,
-        InvalidOperation,
-        NotImplemented,
-        PermissionDenied,
-        ResourceExists,
-        ResourceUnavailable,
-        AuthenticationError,
-        ConnectionError,
-        OperationTimeout,
-        LimitsExceeded,
-        SecurityError,
     }
 }

@@ -27,16 +27,6 @@ namespace EndpointAdmin.Internal
                 case ErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
                 case ErrorKind.InvalidData: return ErrorCategory.InvalidData;
                 case ErrorKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
-                case ErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
-                case ErrorKind.NotImplemented: return ErrorCategory.NotImplemented;
-                case ErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
-                case ErrorKind.ResourceExists: return ErrorCategory.ResourceExists;
-                case ErrorKind.ResourceUnavailable: return ErrorCategory.ResourceUnavailable;
-                case ErrorKind.AuthenticationError: return ErrorCategory.AuthenticationError;
-                case ErrorKind.ConnectionError: return ErrorCategory.ConnectionError;
-                case ErrorKind.OperationTimeout: return ErrorCategory.OperationTimeout;
-                case ErrorKind.LimitsExceeded: return ErrorCategory.LimitsExceeded;
-                case ErrorKind.SecurityError: return ErrorCategory.SecurityError;
                 default: return ErrorCategory.NotSpecified;
             }
         }
