@@ -14,7 +14,7 @@
                help is kept.
       Package  builds, then publishes the module folder to out/packages as a .nupkg with
                PSResourceGet (Publish-PSResource), or as a .zip when PSResourceGet is missing.
-      Bench    runs the benchmarks (none yet: later features add them).
+      Bench    runs the benchmarks in tests/EndpointAdmin.Benchmarks (-BenchName picks one).
     The script sticks to language features, .NET and dotnet so that it also runs in Windows
     PowerShell 5.1 and in a bare PowerShell engine.
 .EXAMPLE
@@ -26,7 +26,10 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # The benchmark to run with -Task Bench (e.g. firewall); all of them when omitted.
+    [string] $BenchName
 )
 
 $ErrorActionPreference = 'Stop'
@@ -140,7 +143,12 @@ function Invoke-Package {
 }
 
 function Invoke-Bench {
-    Write-Host 'Bench: no benchmarks yet. The firewall and manager features add theirs here.'
+    # Each benchmark prints its figures beside the baseline it beats (see tests/EndpointAdmin.Benchmarks).
+    # -BenchName picks one; without it every benchmark runs.
+    $project = [IO.Path]::Combine($root, 'tests', 'EndpointAdmin.Benchmarks')
+    $arguments = @('run', '-c', 'Release', '--project', $project, '--')
+    if ($BenchName) { $arguments += $BenchName }
+    Invoke-Dotnet $arguments
 }
 
 foreach ($t in $Task) {

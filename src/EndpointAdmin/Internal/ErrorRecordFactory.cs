@@ -26,7 +26,20 @@ namespace EndpointAdmin.Internal
             {
                 case ErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
                 case ErrorKind.InvalidData: return ErrorCategory.InvalidData;
+                case ErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
                 case ErrorKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
+                case ErrorKind.ResourceExists: return ErrorCategory.ResourceExists;
+                case ErrorKind.ResourceUnavailable: return ErrorCategory.ResourceUnavailable;
+                case ErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
+                case ErrorKind.AuthenticationError: return ErrorCategory.AuthenticationError;
+                case ErrorKind.SecurityError: return ErrorCategory.SecurityError;
+                case ErrorKind.ConnectionError: return ErrorCategory.ConnectionError;
+                case ErrorKind.OperationTimeout: return ErrorCategory.OperationTimeout;
+                case ErrorKind.OperationStopped: return ErrorCategory.OperationStopped;
+                case ErrorKind.LimitsExceeded: return ErrorCategory.LimitsExceeded;
+                case ErrorKind.ProtocolError: return ErrorCategory.ProtocolError;
+                case ErrorKind.NotInstalled: return ErrorCategory.NotInstalled;
+                case ErrorKind.NotSupported: return ErrorCategory.NotImplemented;
                 default: return ErrorCategory.NotSpecified;
             }
         }
