@@ -15,6 +15,27 @@ namespace EndpointAdmin.Errors
         public const string PortCatalogInvalid = "PortCatalogInvalid";
 
         // ---- Local firewall (FirewallPortRule cmdlets, nftables and Windows Firewall backends) ----
+        public const string FirewallPortInvalid = "FirewallPortInvalid";
+        public const string FirewallPortMissing = "FirewallPortMissing";
+        public const string FirewallAddressInvalid = "FirewallAddressInvalid";
+        public const string FirewallMacAddressInvalid = "FirewallMacAddressInvalid";
+        public const string FirewallMacAddressNotSupported = "FirewallMacAddressNotSupported";
+        public const string FirewallDisplayNameEmpty = "FirewallDisplayNameEmpty";
+        public const string FirewallNameInvalid = "FirewallNameInvalid";
+        public const string FirewallRuleConflict = "FirewallRuleConflict";
+        public const string FirewallRuleNotFound = "FirewallRuleNotFound";
+        public const string FirewallRuleRejected = "FirewallRuleRejected";
+        public const string FirewallTableModified = "FirewallTableModified";
+        public const string FirewallBackendNotInstalled = "FirewallBackendNotInstalled";
+        public const string FirewallBackendNotSupported = "FirewallBackendNotSupported";
+        public const string FirewallBackendFailed = "FirewallBackendFailed";
+        public const string FirewallPermissionDenied = "FirewallPermissionDenied";
+        public const string FirewallMigrationNotStarted = "FirewallMigrationNotStarted";
+        public const string FirewallMigrationAlreadyStarted = "FirewallMigrationAlreadyStarted";
+        public const string FirewallMigrationComponentNotMigrated = "FirewallMigrationComponentNotMigrated";
+        public const string FirewallMigrationComponentNotFound = "FirewallMigrationComponentNotFound";
+        public const string FirewallMigrationTopologyRequired = "FirewallMigrationTopologyRequired";
+        public const string FirewallMigrationSameVersion = "FirewallMigrationSameVersion";
 
         // ---- Manager sessions and the HTTP pipeline (all vendors) ----
 

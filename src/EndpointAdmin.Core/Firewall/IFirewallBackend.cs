@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+
+namespace EndpointAdmin.Firewall
+{
+    /// <summary>
+    /// The one seam between the firewall cmdlets and a host firewall. The service above it plans
+    /// (what to add, keep, remove); a backend only reads its rules and applies a change set, all or
+    /// nothing. Documents are small named JSON texts (the migration state) a backend keeps beside its
+    /// rules, so they change in the same step as the rules they describe.
+    /// </summary>
+    internal interface IFirewallBackend
+    {
+        FirewallBackendKind Kind { get; }
+
+        /// <summary>Rejects what this firewall cannot express (e.g. a MAC filter), before anything changes.</summary>
+        void Validate(NormalizedRule rule);
+
+        /// <summary>EndpointAdmin's rules and documents as they are now.</summary>
+        FirewallSnapshot Read();
+
+        /// <summary>Applies every change in one step: afterwards all of them hold, or none.</summary>
+        void Apply(FirewallSnapshot basis, FirewallChangeSet changes);
+    }
+
+    /// <summary>What a backend found: its rules (already normalized) and documents.</summary>
+    internal sealed class FirewallSnapshot
+    {
+        public FirewallSnapshot(IReadOnlyList<NormalizedRule> rules, IReadOnlyDictionary<string, string> documents, object backendState)
+        {
+            Rules = rules;
+            Documents = documents;
+            BackendState = backendState;
+            var byName = new Dictionary<string, NormalizedRule>(System.StringComparer.Ordinal);
+            foreach (var r in rules)
+            {
+                byName[r.Name] = r;
+            }
+
+            ByName = byName;
+        }
+
+        public IReadOnlyList<NormalizedRule> Rules { get; }
+
+        public IReadOnlyDictionary<string, NormalizedRule> ByName { get; }
+
+        public IReadOnlyDictionary<string, string> Documents { get; }
+
+        /// <summary>What the backend needs to change what it read (e.g. nftables rule handles).</summary>
+        public object BackendState { get; }
+    }
+
+    /// <summary>The changes of one invocation, applied together.</summary>
+    internal sealed class FirewallChangeSet
+    {
+        public List<NormalizedRule> Add { get; } = new List<NormalizedRule>();
+
+        public List<string> Remove { get; } = new List<string>();
+
+        public Dictionary<string, string> PutDocuments { get; } = new Dictionary<string, string>(System.StringComparer.Ordinal);
+
+        public List<string> DeleteDocuments { get; } = new List<string>();
+
+        public bool IsEmpty => Add.Count == 0 && Remove.Count == 0 && PutDocuments.Count == 0 && DeleteDocuments.Count == 0;
+    }
+}
