@@ -19,7 +19,13 @@
     TypesToProcess         = @('EndpointAdmin.types.ps1xml')
     FunctionsToExport      = @()
     CmdletsToExport        = @(
+        # Port catalog
         'Get-AgentPortRequirement'
+        # Local firewall
+        'New-FirewallPortRule'
+        'Get-FirewallPortRule'
+        'Remove-FirewallPortRule'
+        'Test-FirewallPortRule'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

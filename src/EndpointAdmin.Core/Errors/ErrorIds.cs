@@ -22,6 +22,7 @@ namespace EndpointAdmin.Errors
         public const string FirewallMacAddressNotSupported = "FirewallMacAddressNotSupported";
         public const string FirewallDisplayNameEmpty = "FirewallDisplayNameEmpty";
         public const string FirewallNameInvalid = "FirewallNameInvalid";
+        public const string FirewallRuleIncomplete = "FirewallRuleIncomplete";
         public const string FirewallRuleConflict = "FirewallRuleConflict";
         public const string FirewallRuleNotFound = "FirewallRuleNotFound";
         public const string FirewallRuleRejected = "FirewallRuleRejected";

@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using EndpointAdmin.Catalog;
+using EndpointAdmin.Firewall;
+using EndpointAdmin.Internal;
+
+namespace EndpointAdmin.Commands
+{
+    /// <summary>Get-FirewallPortRule: EndpointAdmin's rules in the host firewall; other rules are not touched or listed.</summary>
+    [Cmdlet(VerbsCommon.Get, "FirewallPortRule")]
+    [OutputType(typeof(FirewallPortRule))]
+    public sealed class GetFirewallPortRuleCommand : FirewallCommandBase
+    {
+        private readonly List<string> _names = new List<string>();
+        private readonly List<string> _displayNames = new List<string>();
+        private readonly List<string> _groups = new List<string>();
+        private bool _filtered;
+
+        /// <summary>Rule names, matched literally (no wildcards).</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] DisplayName { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Group { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            _filtered |= Name != null || DisplayName != null || Group != null;
+            _names.AddRange(Name ?? new string[0]);
+            _displayNames.AddRange(DisplayName ?? new string[0]);
+            _groups.AddRange(Group ?? new string[0]);
+        }
+
+        protected override void EndProcessing()
+        {
+            var snapshot = ReadFirewall();
+            var names = _names.Count > 0 ? _names : null;
+            var displayNames = _displayNames.Count > 0 ? Patterns.From(_displayNames.ToArray()) : null;
+            var groups = _groups.Count > 0 ? Patterns.From(_groups.ToArray()) : null;
+            var found = Service.Find(snapshot, names, displayNames, groups).ToList();
+            WriteVerbose(found.Count + " of " + snapshot.Rules.Count + " EndpointAdmin rule(s) in " + Service.Backend.Kind + (_filtered ? " match." : "."));
+            foreach (var rule in found)
+            {
+                WriteObject(rule.Rule);
+            }
+
+            // As with Get-NetFirewallRule: a name asked for and not found is an error, a pattern that matches nothing is not.
+            foreach (var name in _names.Distinct())
+            {
+                if (!found.Any(r => r.Name == name))
+                {
+                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(name)));
+                }
+            }
+
+            foreach (var pattern in displayNames ?? new List<NamePattern>())
+            {
+                if (!pattern.HasWildcards && !found.Any(r => pattern.IsMatch(r.Rule.DisplayName)))
+                {
+                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(pattern.Text)));
+                }
+            }
+        }
+    }
+}
