@@ -26,6 +26,10 @@
         'Get-FirewallPortRule'
         'Remove-FirewallPortRule'
         'Test-FirewallPortRule'
+        'Start-FirewallPortMigration'
+        'Get-FirewallPortMigration'
+        'Set-FirewallPortMigration'
+        'Complete-FirewallPortMigration'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()
