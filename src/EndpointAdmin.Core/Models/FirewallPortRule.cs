@@ -1,6 +1,6 @@
 using System;
 
-namespace EndpointAdmin.Firewall
+namespace EndpointAdmin
 {
     /// <summary>
     /// One EndpointAdmin firewall rule, as wanted or as found on the machine. Flat and remoting-safe.
@@ -17,9 +17,9 @@ namespace EndpointAdmin.Firewall
 
         public string Group { get; set; }
 
-        public EndpointAdmin.Direction Direction { get; set; }
+        public Direction Direction { get; set; }
 
-        public EndpointAdmin.Protocol Protocol { get; set; }
+        public Protocol Protocol { get; set; }
 
         /// <summary>Ports on this machine: single ports and ranges ("443", "13000-13010"); empty means any.</summary>
         public string[] LocalPort { get; set; } = Array.Empty<string>();
@@ -40,7 +40,7 @@ namespace EndpointAdmin.Firewall
         public FirewallBackendKind Backend { get; set; }
 
         /// <summary>For rules made from the port catalog: the product, version and component they serve.</summary>
-        public EndpointAdmin.Product? Product { get; set; }
+        public Product? Product { get; set; }
 
         public string Version { get; set; }
 

@@ -1,6 +1,6 @@
 using System;
 
-namespace EndpointAdmin.Firewall
+namespace EndpointAdmin
 {
     /// <summary>
     /// Where one product component stands on this machine: which versions' rules are present and,
@@ -8,7 +8,7 @@ namespace EndpointAdmin.Firewall
     /// </summary>
     public sealed class FirewallMigrationStatus
     {
-        public EndpointAdmin.Product Product { get; set; }
+        public Product Product { get; set; }
 
         public string Component { get; set; }
 

@@ -1,6 +1,6 @@
 using System;
 
-namespace EndpointAdmin.Firewall
+namespace EndpointAdmin
 {
     /// <summary>One wanted rule compared with the machine: what Test-FirewallPortRule returns per rule.</summary>
     public sealed class FirewallRuleTestResult

@@ -1,4 +1,4 @@
-namespace EndpointAdmin.Firewall
+namespace EndpointAdmin
 {
     /// <summary>What a rule does with the traffic it matches (NetSecurity's names).</summary>
     public enum FirewallAction
