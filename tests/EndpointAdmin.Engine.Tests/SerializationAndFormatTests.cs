@@ -18,6 +18,10 @@ namespace EndpointAdmin.Engine.Tests
         private static readonly Dictionary<string, string> Samples = new Dictionary<string, string>
         {
             ["EndpointAdmin.PortRequirement"] = "Get-AgentPortRequirement -Product SesEvolution -Version 2.7.1 -Component AgentHandler",
+            // Firewall objects are built here: making them for real needs a firewall (see FirewallTests, which run in a network namespace).
+            ["EndpointAdmin.FirewallPortRule"] = "[EndpointAdmin.FirewallPortRule]@{ Name = 'EA-SesEvolution-2.7.1-AgentHandler-In-TCP-443'; DisplayName = 'SesEvolution 2.7.1 AgentHandler (TCP-In 443)'; Group = 'EndpointAdmin'; Direction = 'Inbound'; Protocol = 'TCP'; LocalPort = '443', '13000-13010'; RemoteAddress = '10.0.0.0/8', 'fe80::/10'; RemoteMacAddress = 'aa:bb:cc:dd:ee:ff'; Action = 'Block'; Backend = 'Nftables'; Product = 'SesEvolution'; Version = '2.7.1'; Component = 'AgentHandler' }, [EndpointAdmin.FirewallPortRule]@{ Name = 'KSC agents'; DisplayName = 'KSC agents'; Group = 'EndpointAdmin'; Direction = 'Outbound'; Protocol = 'UDP'; RemotePort = '13000'; Backend = 'WindowsFirewall'; Enabled = $false }",
+            ["EndpointAdmin.FirewallRuleTestResult"] = "[EndpointAdmin.FirewallRuleTestResult]@{ Name = 'KSC agents'; DisplayName = 'KSC agents'; InDesiredState = $false; State = 'Different'; Differences = 'LocalPort: wanted 13000, found 14000', 'Action: wanted Allow, found Block'; Backend = 'Nftables' }",
+            ["EndpointAdmin.FirewallMigrationStatus"] = "[EndpointAdmin.FirewallMigrationStatus]@{ Product = 'SesEvolution'; Component = 'AgentHandler'; State = 'InProgress'; FromVersion = '2.6'; ToVersion = '2.7.1'; Migrated = $false; VersionsPresent = '2.6', '2.7.1'; FromVersionRuleCount = 5; ToVersionRuleCount = 6; StartedAt = [datetime]::new(2026, 11, 23, 9, 30, 0, [DateTimeKind]::Utc); Backend = 'Nftables' }",
         };
 
         private readonly EngineFixture _ps;
@@ -58,6 +62,15 @@ namespace EndpointAdmin.Engine.Tests
                 foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
                 {
                     var value = property.GetValue(item.BaseObject);
+                    if (value is string[] array)
+                    {
+                        // String arrays come back as lists of strings, element for element.
+                        var list = Prop(back, property.Name);
+                        var items = ((System.Collections.IEnumerable)((list as PSObject)?.BaseObject ?? list)).Cast<object>().Select(o => o.ToString()).ToArray();
+                        Assert.Equal(array, items);
+                        continue;
+                    }
+
                     Assert.Equal(value?.ToString(), Text(back, property.Name));
                 }
             }

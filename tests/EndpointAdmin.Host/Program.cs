@@ -8,6 +8,7 @@ namespace EndpointAdmin.Host
     /// Runs PowerShell text against the built module where pwsh is not installed:
     ///   EndpointAdmin.Host [-NoModule] [-Width N] -Command "&lt;script&gt;"
     ///   EndpointAdmin.Host [-NoModule] [-Width N] -File script.ps1 [arguments]
+    ///   EndpointAdmin.Host [-NoModule] -Serve      (scripts on stdin, CliXml results on stdout)
     /// Output is rendered with the module's format views. Exit code: the script's own exit code,
     /// else 1 when any error was written, else 0.
     /// </summary>
@@ -25,6 +26,12 @@ namespace EndpointAdmin.Host
 
             string script = null;
             object[] scriptArgs = Array.Empty<object>();
+            if (argv.Any(a => a.Equals("-Serve", StringComparison.OrdinalIgnoreCase)))
+            {
+                // Scripts on standard input, CliXml answers on standard output (see NamespacedShell).
+                return NamespacedShell.Serve(!argv.Any(a => a.Equals("-NoModule", StringComparison.OrdinalIgnoreCase)), 160);
+            }
+
             for (int i = 0; i < argv.Length; i++)
             {
                 var a = argv[i];
