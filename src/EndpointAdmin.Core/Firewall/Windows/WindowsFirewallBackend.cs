@@ -96,16 +96,16 @@ namespace EndpointAdmin.Firewall.Windows
                     }
 
                     var meta = ParseMeta(com);
-                    var type = (string)meta["t"];
+                    var type = Text(meta, "t");
                     if (type == "doc")
                     {
-                        var key = (string)meta["k"];
+                        var key = Text(meta, "k");
                         if (key == null || state.Documents.ContainsKey(key))
                         {
                             throw Modified(com.Name, "it is a copy of an EndpointAdmin state rule, or its Description was edited");
                         }
 
-                        documents[key] = (string)meta["v"];
+                        documents[key] = Text(meta, "v");
                         state.Documents[key] = com;
                     }
                     else if (type == "rule")
@@ -318,7 +318,7 @@ namespace EndpointAdmin.Firewall.Windows
 
         private static NormalizedRule Decode(IFirewallRuleCom com, JObject meta)
         {
-            var name = (string)meta["n"];
+            var name = Text(meta, "n");
             var displayName = com.Name;
             if (string.IsNullOrEmpty(name))
             {
@@ -409,11 +409,11 @@ namespace EndpointAdmin.Firewall.Windows
                 Enabled = com.Enabled,
                 Backend = FirewallBackendKind.WindowsFirewall,
             };
-            if (meta["p"] != null && Enum.TryParse<Product>((string)meta["p"], out var product))
+            if (Enum.TryParse<Product>(Text(meta, "p"), out var product))
             {
                 rule.Product = product;
-                rule.Version = (string)meta["v"];
-                rule.Component = (string)meta["c"];
+                rule.Version = Text(meta, "v");
+                rule.Component = Text(meta, "c");
             }
 
             return new NormalizedRule(rule, local, remote, addresses, rule.RemoteMacAddress);
@@ -443,6 +443,12 @@ namespace EndpointAdmin.Firewall.Windows
             {
                 throw Modified(com.Name, "its Description was edited");
             }
+        }
+
+        /// <summary>A string member of the metadata, or null (never a cast error: the JSON may have been edited).</summary>
+        private static string Text(JObject meta, string key)
+        {
+            return (meta[key] as JValue)?.Value as string;
         }
 
         private static bool IsAnyText(string text)
