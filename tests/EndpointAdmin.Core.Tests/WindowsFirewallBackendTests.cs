@@ -269,6 +269,35 @@ namespace EndpointAdmin.Core.Tests
         }
 
         [Fact]
+        public void AddingANameThatIsPresentAndNotRemovedChangesNothing()
+        {
+            Add(Rule("Web in"));
+            var before = _com.Dump();
+            var changes = new FirewallChangeSet();
+            changes.Add.Add(Rule("Fine", r => r.LocalPort = new[] { "8443" }));
+            changes.Add.Add(Rule("Web in", r => r.LocalPort = new[] { "444" }));
+
+            var ex = Assert.Throws<EndpointAdminException>(() => _backend.Apply(_backend.Read(), changes));
+
+            Assert.Equal(ErrorIds.FirewallRuleConflict, ex.ErrorId);
+            Assert.Equal("Web in", ex.Target);
+            Assert.Equal(before, _com.Dump());
+        }
+
+        [Fact]
+        public void ARuleCanBeReplacedInOneApply()
+        {
+            Add(Rule("Web in"));
+            var changes = new FirewallChangeSet();
+            changes.Remove.Add("Web in");
+            changes.Add.Add(Rule("Web in", r => r.LocalPort = new[] { "444" }));
+
+            _backend.Apply(_backend.Read(), changes);
+
+            Assert.Equal("444", Assert.Single(_com.Store).LocalPorts);
+        }
+
+        [Fact]
         public void AFailedAddUndoesEverythingThisApplyDid()
         {
             _com.Foreign("Core Networking - DNS (UDP-Out)", "Outbound rule to allow DNS requests.", 17, "*");
@@ -386,10 +415,22 @@ namespace EndpointAdmin.Core.Tests
         [InlineData("10.0.0.1-10.0.0.9,fe80::/10", "10.0.0.1-10.0.0.9,fe80::/10")]
         [InlineData("2001:db8::1", "2001:db8::1")]
         [InlineData("*", "Any")]
+        [InlineData("Any", "Any")]
         [InlineData("", "Any")]
         public void AddressesReadInWindowsFormsParse(string windows, string canonical)
         {
             Assert.Equal(canonical, WindowsFirewallBackend.ParseAddresses(windows).ToString());
+        }
+
+        [Theory]
+        [InlineData("*", "Any")]
+        [InlineData("Any", "Any")]
+        [InlineData(null, "Any")]
+        [InlineData("443,13000-13010", "443,13000-13010")]
+        [InlineData("13000-13010,80,81", "80-81,13000-13010")]
+        public void PortsReadInWindowsFormsParse(string windows, string canonical)
+        {
+            Assert.Equal(canonical, WindowsFirewallBackend.ParsePorts(windows, "LocalPort").ToString());
         }
 
         [Theory]

@@ -159,10 +159,22 @@ namespace EndpointAdmin.Firewall.Windows
                 }
             }
 
+            // A rollback finds the rules it added by Description, which holds the name: each name
+            // added must therefore be new (or be removed first in this same Apply), and added once.
+            var present = new HashSet<string>(state.Rules.Keys.Except(changes.Remove, StringComparer.Ordinal), StringComparer.Ordinal);
             var additions = new List<Step>();
             foreach (var rule in changes.Add)
             {
                 Validate(rule);
+                if (!present.Add(rule.Name))
+                {
+                    throw new EndpointAdminException(
+                        ErrorIds.FirewallRuleConflict,
+                        ErrorKind.ResourceExists,
+                        rule.Name,
+                        string.Format(CultureInfo.InvariantCulture, "A Windows Defender Firewall rule named '{0}' already exists, or is asked for twice. Nothing was changed.", rule.Name));
+                }
+
                 additions.Add(new Step(rule.Name, Encode(rule)));
             }
 
@@ -451,9 +463,10 @@ namespace EndpointAdmin.Firewall.Windows
             return (meta[key] as JValue)?.Value as string;
         }
 
+        /// <summary>"*" is what COM reports; "Any" is how NetSecurity shows the same.</summary>
         private static bool IsAnyText(string text)
         {
-            return string.IsNullOrWhiteSpace(text) || text.Trim() == NetFw.Any;
+            return string.IsNullOrWhiteSpace(text) || text.Trim() == NetFw.Any || string.Equals(text.Trim(), "Any", StringComparison.OrdinalIgnoreCase);
         }
 
         private void AddNew(RuleSpec spec)
