@@ -37,6 +37,8 @@ namespace EndpointAdmin.Errors
         public const string FirewallMigrationComponentNotFound = "FirewallMigrationComponentNotFound";
         public const string FirewallMigrationTopologyRequired = "FirewallMigrationTopologyRequired";
         public const string FirewallMigrationSameVersion = "FirewallMigrationSameVersion";
+        public const string FirewallValueNotSupported = "FirewallValueNotSupported";
+        public const string FirewallRollbackIncomplete = "FirewallRollbackIncomplete";
 
         // ---- Manager sessions and the HTTP pipeline (all vendors) ----
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Firewall.Nftables;
+using EndpointAdmin.Firewall.Windows;
 
 namespace EndpointAdmin.Firewall
 {
@@ -49,12 +50,7 @@ namespace EndpointAdmin.Firewall
 
         private static IFirewallBackend CreateWindows()
         {
-            // Placeholder until the Windows Firewall backend lands (see Windows/).
-            throw new EndpointAdminException(
-                ErrorIds.FirewallBackendNotSupported,
-                ErrorKind.NotSupported,
-                FirewallBackendKind.WindowsFirewall.ToString(),
-                "The Windows Firewall backend is not available in this build.");
+            return new WindowsFirewallBackend(new ComFirewallPolicy());
         }
     }
 }
