@@ -7,67 +7,67 @@ using EndpointAdmin.Internal;
 namespace EndpointAdmin.Commands
 {
     /// <summary>
-    /// The wanted-rule parameters New- and Test-FirewallPortRule share: a rule described by
-    /// parameters (names as in NetSecurity's New-NetFirewallRule, bound by property name so
-    /// FirewallPortRule objects pipe in) or a port catalog row piped in as a PortRequirement.
-    /// Rules are validated per record and collected; the command acts on all of them at the end.
-    /// One parameter set on purpose: with two, the binder tries the default set first for piped
-    /// objects and rejects catalog rows (or deserialized rules) for lacking that set's mandatory
-    /// parameters. What a rule needs is checked per record instead, with a stable ErrorId.
+    /// The wanted-rule input New- and Test-FirewallPortRule share: a rule described by parameters
+    /// (names as in NetSecurity's New-NetFirewallRule), or objects piped in — catalog rows from
+    /// Get-AgentPortRequirement, FirewallPortRule objects (also deserialized, from remoting), or any
+    /// object with the rule's property names (Import-Csv rows). Parameters given on the command
+    /// line apply to every piped object and win over its own values (e.g. -RemoteAddress or -Group
+    /// for a whole catalog pipeline). Rules are validated per record and collected; the command
+    /// acts on all of them at the end.
     /// </summary>
     public abstract class FirewallRuleInputCommandBase : FirewallCommandBase
     {
         private readonly List<NormalizedRule> _wanted = new List<NormalizedRule>();
 
-        /// <summary>Required unless a catalog row is piped in.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Required unless objects are piped in.</summary>
+        [Parameter(Position = 0)]
         [AllowEmptyString]
         public string DisplayName { get; set; }
 
         /// <summary>The rule's identity, matched literally; defaults to the display name.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         public string Name { get; set; }
 
-        /// <summary>Required unless a catalog row is piped in.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>Required unless objects are piped in.</summary>
+        [Parameter]
         public Direction? Direction { get; set; }
 
-        /// <summary>Required unless a catalog row is piped in.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>Required unless objects are piped in.</summary>
+        [Parameter]
         public Protocol? Protocol { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [AllowEmptyString]
         [AllowEmptyCollection]
         public string[] LocalPort { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [AllowEmptyString]
         [AllowEmptyCollection]
         public string[] RemotePort { get; set; }
 
-        /// <summary>A port catalog row (Get-AgentPortRequirement output): inbound rows open the local port, outbound rows the remote one.</summary>
+        /// <summary>Catalog rows, FirewallPortRule objects, or objects with the rule's property names.</summary>
         [Parameter(ValueFromPipeline = true)]
-        public PortRequirement InputObject { get; set; }
+        public PSObject InputObject { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [AllowEmptyString]
         [AllowEmptyCollection]
         public string[] RemoteAddress { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         [AllowEmptyString]
         [AllowEmptyCollection]
         public string[] RemoteMacAddress { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         public FirewallAction Action { get; set; } = FirewallAction.Allow;
 
         /// <summary>Defaults to EndpointAdmin.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         public string Group { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter]
         public bool Enabled { get; set; } = true;
 
         /// <summary>The valid rules of this invocation, in input order.</summary>
@@ -78,49 +78,78 @@ namespace EndpointAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            FirewallPortRule wanted;
-            if (InputObject != null)
+            if (InputObject == null)
             {
-                wanted = FirewallRuleNormalizer.FromRequirement(InputObject);
-            }
-            else if (!Direction.HasValue || !Protocol.HasValue)
-            {
-                Rejected++;
-                var missing = !Direction.HasValue ? "Direction" : "Protocol";
-                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(
-                    ErrorIds.FirewallRuleIncomplete,
-                    ErrorKind.InvalidArgument,
-                    DisplayName,
-                    "The rule '" + DisplayName + "' needs -" + missing + " (or pipe in a catalog row from Get-AgentPortRequirement).")));
+                Add(null);
                 return;
             }
-            else
+
+            // -InputObject $rules (not piped) arrives as one array: take its items one by one.
+            var items = InputObject.BaseObject is string ? null : LanguagePrimitives.GetEnumerable(InputObject.BaseObject);
+            if (items == null)
             {
-                wanted = new FirewallPortRule
-                {
-                    Name = Name,
-                    DisplayName = DisplayName,
-                    Direction = Direction.Value,
-                    Protocol = Protocol.Value,
-                    LocalPort = LocalPort ?? new string[0],
-                    RemotePort = RemotePort ?? new string[0],
-                };
+                Add(InputObject);
+                return;
             }
 
-            wanted.RemoteAddress = RemoteAddress ?? new string[0];
-            wanted.RemoteMacAddress = RemoteMacAddress ?? new string[0];
-            wanted.Action = Action;
-            wanted.Group = Group;
-            wanted.Enabled = Enabled;
+            foreach (var item in items)
+            {
+                Add(item == null ? null : PSObject.AsPSObject(item));
+            }
+        }
+
+        private void Add(PSObject item)
+        {
             try
             {
-                _wanted.Add(Service.Prepare(wanted));
+                _wanted.Add(Service.Prepare(item != null ? Piped(item) : FromParameters()));
             }
             catch (EndpointAdminException ex)
             {
                 Rejected++;
                 WriteError(ErrorRecordFactory.Create(ex));
             }
+        }
+
+        private FirewallPortRule FromParameters()
+        {
+            if (!Direction.HasValue || !Protocol.HasValue)
+            {
+                throw RuleInput.Incomplete(DisplayName, !Direction.HasValue ? "Direction" : "Protocol");
+            }
+
+            return new FirewallPortRule
+            {
+                Name = Name,
+                DisplayName = DisplayName,
+                Direction = Direction.Value,
+                Protocol = Protocol.Value,
+                LocalPort = LocalPort ?? new string[0],
+                RemotePort = RemotePort ?? new string[0],
+                RemoteAddress = RemoteAddress ?? new string[0],
+                RemoteMacAddress = RemoteMacAddress ?? new string[0],
+                Action = Action,
+                Group = Group,
+                Enabled = Enabled,
+            };
+        }
+
+        private FirewallPortRule Piped(PSObject item)
+        {
+            var wanted = RuleInput.From(item);
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(Name))) { wanted.Name = Name; }
+            if (bound.ContainsKey(nameof(DisplayName))) { wanted.DisplayName = DisplayName; }
+            if (bound.ContainsKey(nameof(Direction)) && Direction.HasValue) { wanted.Direction = Direction.Value; }
+            if (bound.ContainsKey(nameof(Protocol)) && Protocol.HasValue) { wanted.Protocol = Protocol.Value; }
+            if (bound.ContainsKey(nameof(LocalPort))) { wanted.LocalPort = LocalPort ?? new string[0]; }
+            if (bound.ContainsKey(nameof(RemotePort))) { wanted.RemotePort = RemotePort ?? new string[0]; }
+            if (bound.ContainsKey(nameof(RemoteAddress))) { wanted.RemoteAddress = RemoteAddress ?? new string[0]; }
+            if (bound.ContainsKey(nameof(RemoteMacAddress))) { wanted.RemoteMacAddress = RemoteMacAddress ?? new string[0]; }
+            if (bound.ContainsKey(nameof(Action))) { wanted.Action = Action; }
+            if (bound.ContainsKey(nameof(Group))) { wanted.Group = Group; }
+            if (bound.ContainsKey(nameof(Enabled))) { wanted.Enabled = Enabled; }
+            return wanted;
         }
     }
 }
