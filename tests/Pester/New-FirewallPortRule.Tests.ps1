@@ -33,17 +33,19 @@ Describe 'New-FirewallPortRule' -Tag 'Unit' {
             $command.Parameters.Keys | Should -Contain 'WhatIf'
         }
 
-        It 'has no mandatory parameter, so catalog rows can bring the rule' {
+        It 'has no mandatory parameter, so piped objects can bring the rule' {
             @($command.Parameters.Values | Where-Object { $_.ParameterSets['__AllParameterSets'].IsMandatory }) | Should -BeNullOrEmpty
         }
 
-        It 'takes catalog rows by value and everything else by property name' {
+        It 'takes piped objects through -InputObject only, and reads their properties itself' {
             $inputObject = $command.Parameters['InputObject']
-            $inputObject.ParameterType | Should -Be ([EndpointAdmin.PortRequirement])
+            $inputObject.ParameterType | Should -Be ([psobject])
             $inputObject.ParameterSets['__AllParameterSets'].ValueFromPipeline | Should -BeTrue
-            foreach ($name in 'DisplayName', 'Name', 'Direction', 'Protocol', 'LocalPort', 'RemotePort', 'RemoteAddress', 'RemoteMacAddress', 'Action', 'Group', 'Enabled') {
-                $command.Parameters[$name].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeTrue -Because "-$name binds by property name"
+            foreach ($parameter in $command.Parameters.Values | Where-Object Name -NE 'InputObject') {
+                $set = $parameter.ParameterSets['__AllParameterSets']
+                ($set.ValueFromPipeline -or $set.ValueFromPipelineByPropertyName) | Should -BeFalse -Because "-$($parameter.Name) is not bound from the pipeline"
             }
+            $command.Parameters['DisplayName'].ParameterSets['__AllParameterSets'].Position | Should -Be 0
         }
 
         It 'takes no wildcards (names are literal)' {

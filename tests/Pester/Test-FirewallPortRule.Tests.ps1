@@ -32,10 +32,12 @@ Describe 'Test-FirewallPortRule' -Tag 'Unit' {
             $command.Parameters.Keys | Should -Not -Contain 'WhatIf'
         }
 
-        It 'takes catalog rows by value and rule properties by name, with no mandatory parameter' {
+        It 'takes piped objects through -InputObject only, with no mandatory parameter and no wildcards' {
+            $command.Parameters['InputObject'].ParameterType | Should -Be ([psobject])
             $command.Parameters['InputObject'].ParameterSets['__AllParameterSets'].ValueFromPipeline | Should -BeTrue
-            foreach ($name in 'DisplayName', 'Name', 'Direction', 'Protocol', 'LocalPort', 'RemoteAddress', 'Action', 'Group', 'Enabled') {
-                $command.Parameters[$name].ParameterSets['__AllParameterSets'].ValueFromPipelineByPropertyName | Should -BeTrue -Because "-$name binds by property name"
+            foreach ($parameter in $command.Parameters.Values | Where-Object Name -NE 'InputObject') {
+                $set = $parameter.ParameterSets['__AllParameterSets']
+                ($set.ValueFromPipeline -or $set.ValueFromPipelineByPropertyName) | Should -BeFalse -Because "-$($parameter.Name) is not bound from the pipeline"
             }
             @($command.Parameters.Values | Where-Object { $_.ParameterSets['__AllParameterSets'].IsMandatory }) | Should -BeNullOrEmpty
             @($command.Parameters.Values | Where-Object { $_.Attributes.TypeId.Name -contains 'SupportsWildcardsAttribute' }) | Should -BeNullOrEmpty
