@@ -83,11 +83,16 @@ Describe 'Test-FirewallPortRule on nftables' -Tag 'Integration' -Skip:(-not $can
             $present = @($rows | Test-FirewallPortRule -RemoteAddress 10.20.30.0/24)
             $presentQuiet = $rows | Test-FirewallPortRule -RemoteAddress 10.20.30.0/24 -Quiet
             $different = @($rows | Test-FirewallPortRule -RemoteAddress 10.20.30.0/25)
+            # Rules as they come back from another machine through remoting, and a CSV-like row.
+            $remote = Get-FirewallPortRule | ForEach-Object { [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_)) }
+            $fromRemote = @($remote | Test-FirewallPortRule)
+            $csvRow = @([pscustomobject]@{ Name = 'EA-KasperskySecurityCenter-All-AdministrationServer-In-TCP-13000'; DisplayName = $present[0].DisplayName; Direction = 'Inbound'; Protocol = 'TCP'; LocalPort = '13000'; RemoteAddress = '10.20.30.0/24' } | Test-FirewallPortRule)
             $invalidQuiet = Test-FirewallPortRule -DisplayName 'x' -Direction Inbound -Protocol TCP -LocalPort abc -Quiet
             [pscustomobject]@{
                 Missing = $missing; MissingQuiet = $missingQuiet
                 Present = $present; PresentQuiet = $presentQuiet
                 Different = $different; InvalidQuiet = $invalidQuiet
+                FromRemote = $fromRemote; CsvRow = $csvRow
             }
         }
         $stages = $result.Output[0]
@@ -120,6 +125,12 @@ Describe 'Test-FirewallPortRule on nftables' -Tag 'Integration' -Skip:(-not $can
             $_.State.ToString() | Should -Be 'Different'
             @($_.Differences) | Should -Be @('RemoteAddress: wanted 10.20.30.0/25, found 10.20.30.0/24')
         }
+    }
+
+    It 'takes deserialized rules (from remoting) and CSV-like rows as wanted rules' {
+        @($stages.FromRemote).Count | Should -Be 2
+        $stages.FromRemote | ForEach-Object { $_.State.ToString() | Should -Be 'Present' }
+        $stages.CsvRow[0].State.ToString() | Should -Be 'Present'
     }
 
     It 'answers False with -Quiet when an input was rejected' {
