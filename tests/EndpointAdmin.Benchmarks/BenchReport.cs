@@ -44,12 +44,12 @@ namespace EndpointAdmin.Benchmarks
             var c = CultureInfo.InvariantCulture;
             Console.WriteLine();
             Console.WriteLine("== " + _title);
-            Console.WriteLine(string.Format(c, "{0,-52} {1,12} {2,12}  {3}", "measurement", "wall ms", "peak MiB", "detail"));
+            Console.WriteLine(string.Format(c, "{0,-66} {1,12} {2,12}  {3}", "measurement", "wall ms", "peak MiB", "detail"));
             foreach (var r in _rows)
             {
                 Console.WriteLine(string.Format(
                     c,
-                    "{0,-52} {1,12:F1} {2,12}  {3}",
+                    "{0,-66} {1,12:F1} {2,12}  {3}",
                     r.Label,
                     r.Elapsed.TotalMilliseconds,
                     r.PeakBytes.HasValue ? (r.PeakBytes.Value / 1048576.0).ToString("F1", c) : "-",

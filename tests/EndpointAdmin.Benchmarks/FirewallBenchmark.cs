@@ -15,10 +15,14 @@ namespace EndpointAdmin.Benchmarks
     ///   - EndpointAdmin: 500 rule objects piped into New-FirewallPortRule (one nft transaction),
     ///     timed inside the engine; then the same command again, which must change nothing.
     /// The baselines are timed inside their namespace too (no "ip netns exec" start-up counted).
+    /// Each figure is the median of several runs from an empty ruleset, so one slow run on a busy
+    /// machine does not decide the ratio.
     /// </summary>
     public sealed class FirewallBenchmark : IBenchmark
     {
         private const int Rules = 500;
+        private const int LoopRuns = 3;
+        private const int Runs = 7;
 
         public string Name => "firewall";
 
@@ -38,9 +42,17 @@ namespace EndpointAdmin.Benchmarks
 
             using (var ns = NetworkNamespace.Create("bl"))
             {
-                ns.Nft(setup);
                 var loop = "for p in " + string.Join(" ", ports) + "; do nft add rule inet bench input tcp dport $p accept comment \"\\\"bench $p\\\"\" || exit 1; done";
-                report.Add("per-rule loop: " + Rules + " x nft add rule", Timed(ns, loop), null, Count(ns) + " rules");
+                var count = 0;
+                var median = Median(LoopRuns, () =>
+                {
+                    ns.Exec("nft flush ruleset", check: true);
+                    ns.Nft(setup);
+                    var t = Timed(ns, loop);
+                    count = Count(ns);
+                    return t;
+                });
+                report.Add("per-rule loop: " + Rules + " x nft add rule", median, null, count + " rules, median of " + LoopRuns);
             }
 
             using (var ns = NetworkNamespace.Create("br"))
@@ -55,7 +67,15 @@ namespace EndpointAdmin.Benchmarks
                 File.WriteAllText(file, text.ToString());
                 try
                 {
-                    report.Add("raw: one nft -f file", Timed(ns, "nft -f " + file), null, Count(ns) + " rules");
+                    var count = 0;
+                    var median = Median(Runs, () =>
+                    {
+                        ns.Exec("nft flush ruleset", check: true);
+                        var t = Timed(ns, "nft -f " + file);
+                        count = Count(ns);
+                        return t;
+                    });
+                    report.Add("raw: one nft -f file", median, null, count + " rules, median of " + Runs);
                 }
                 finally
                 {
@@ -70,9 +90,14 @@ namespace EndpointAdmin.Benchmarks
                 Check(shell.Invoke("$global:rules = foreach ($p in " + ports[0] + ".." + ports[ports.Length - 1] + ") { [pscustomobject]@{ DisplayName = \"bench $p\"; Direction = 'Inbound'; Protocol = 'TCP'; LocalPort = \"$p\" } }"));
                 var cold = Measure(shell, "$global:rules | New-FirewallPortRule");
                 report.Add("EndpointAdmin: New-FirewallPortRule (first command of the process)", cold.Elapsed, cold.Peak, cold.Rules + " rules");
-                Check(shell.Invoke("Get-FirewallPortRule | Remove-FirewallPortRule -Confirm:$false"));
-                var warm = Measure(shell, "$global:rules | New-FirewallPortRule");
-                report.Add("EndpointAdmin: New-FirewallPortRule", warm.Elapsed, warm.Peak, warm.Rules + " rules");
+                var warm = cold;
+                var median = Median(Runs, () =>
+                {
+                    ns.Exec("nft flush ruleset", check: true);
+                    warm = Measure(shell, "$global:rules | New-FirewallPortRule");
+                    return warm.Elapsed;
+                });
+                report.Add("EndpointAdmin: New-FirewallPortRule", median, warm.Peak, warm.Rules + " rules, median of " + Runs);
                 var before = ns.Ruleset();
                 var again = Measure(shell, "$global:rules | New-FirewallPortRule -InformationVariable global:info");
                 var unchanged = before == ns.Ruleset();
@@ -89,6 +114,12 @@ namespace EndpointAdmin.Benchmarks
                 Console.WriteLine("   peak MiB: the engine process's peak working set (PowerShell engine and module included).");
                 return unchanged ? 0 : 1;
             }
+        }
+
+        private static TimeSpan Median(int runs, Func<TimeSpan> run)
+        {
+            var times = Enumerable.Range(0, runs).Select(_ => run()).OrderBy(t => t).ToList();
+            return times[times.Count / 2];
         }
 
         private static TimeSpan Timed(NetworkNamespace ns, string command)

@@ -19,12 +19,22 @@ namespace EndpointAdmin.Firewall.Nftables
         public bool PermissionDenied => (Error ?? string.Empty).IndexOf("Operation not permitted", StringComparison.OrdinalIgnoreCase) >= 0;
     }
 
+    /// <summary>What the backend asks of nftables: list its table, and run a JSON batch (or only check it).</summary>
+    internal interface INft
+    {
+        NftResult ListTable(string family, string table);
+
+        /// <summary>Runs a JSON batch as one transaction; with <paramref name="checkOnly"/> nothing is committed.</summary>
+        NftResult RunJson(string json, bool checkOnly);
+    }
+
     /// <summary>
     /// Runs the nft command. A run is one nft process, and one "-f -" run is one kernel transaction:
-    /// that is what makes an invocation's changes all-or-nothing. The command line prefix exists so
-    /// the core tests can run nft inside a network namespace ("ip netns exec ns nft").
+    /// that is what makes an invocation's changes all-or-nothing. Used where libnftables cannot be
+    /// loaded, and by the core tests, whose command line prefix runs nft inside a network namespace
+    /// ("ip netns exec ns nft").
     /// </summary>
-    internal sealed class NftRunner
+    internal sealed class NftRunner : INft
     {
         private static readonly string[] SystemDirectories = { "/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin", "/bin" };
         private readonly string _executable;
@@ -36,8 +46,18 @@ namespace EndpointAdmin.Firewall.Nftables
             _prefix = prefixArguments;
         }
 
+        public NftResult ListTable(string family, string table)
+        {
+            return Run("-j list table " + family + " " + table);
+        }
+
+        public NftResult RunJson(string json, bool checkOnly)
+        {
+            return Run(checkOnly ? "-c -j -f -" : "-j -f -", json);
+        }
+
         /// <summary>Runs nft with <paramref name="arguments"/>, writing <paramref name="input"/> to its standard input.</summary>
-        public NftResult Run(string arguments, string input = null)
+        private NftResult Run(string arguments, string input = null)
         {
             var psi = new ProcessStartInfo(_executable ?? Locate(), (_prefix == null ? string.Empty : _prefix + " ") + arguments)
             {
@@ -86,7 +106,7 @@ namespace EndpointAdmin.Firewall.Nftables
             return found;
         }
 
-        private static EndpointAdminException NotInstalled(Exception inner)
+        internal static EndpointAdminException NotInstalled(Exception inner)
         {
             return new EndpointAdminException(
                 ErrorIds.FirewallBackendNotInstalled,

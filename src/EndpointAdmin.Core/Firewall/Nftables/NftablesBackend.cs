@@ -38,11 +38,11 @@ namespace EndpointAdmin.Firewall.Nftables
             Formatting = Formatting.None,
         };
 
-        private readonly NftRunner _nft;
+        private readonly INft _nft;
 
-        public NftablesBackend(NftRunner runner = null)
+        public NftablesBackend(INft nft = null)
         {
-            _nft = runner ?? new NftRunner();
+            _nft = nft ?? (INft)LibNftables.TryLoad() ?? new NftRunner();
         }
 
         public FirewallBackendKind Kind => FirewallBackendKind.Nftables;
@@ -66,7 +66,7 @@ namespace EndpointAdmin.Firewall.Nftables
 
         public FirewallSnapshot Read()
         {
-            var result = _nft.Run("-j list table " + Family + " " + Table);
+            var result = _nft.ListTable(Family, Table);
             if (result.ExitCode != 0)
             {
                 if (result.PermissionDenied)
@@ -145,7 +145,7 @@ namespace EndpointAdmin.Firewall.Nftables
         /// </summary>
         internal void ApplyBatch(List<Command> batch)
         {
-            var result = _nft.Run("-j -f -", Document(batch, batch.Count));
+            var result = _nft.RunJson(Document(batch, batch.Count), checkOnly: false);
             if (result.ExitCode == 0)
             {
                 return;
@@ -179,7 +179,7 @@ namespace EndpointAdmin.Firewall.Nftables
             while (bad - good > 1)
             {
                 var mid = (good + bad) / 2;
-                if (_nft.Run("-c -j -f -", Document(batch, mid)).ExitCode == 0)
+                if (_nft.RunJson(Document(batch, mid), checkOnly: true).ExitCode == 0)
                 {
                     good = mid;
                 }
@@ -189,7 +189,7 @@ namespace EndpointAdmin.Firewall.Nftables
                 }
             }
 
-            if (bad == batch.Count && _nft.Run("-c -j -f -", Document(batch, bad)).ExitCode == 0)
+            if (bad == batch.Count && _nft.RunJson(Document(batch, bad), checkOnly: true).ExitCode == 0)
             {
                 return null;
             }
