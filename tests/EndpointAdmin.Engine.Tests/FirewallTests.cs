@@ -332,6 +332,32 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [NetnsFact]
+        public void CsvRowsArraysAndDeserializedCatalogRowsAllMakeRulesAndCommandLineValuesWin()
+        {
+            var shell = _fx.Fresh();
+            var csv = shell.Invoke(
+                // What Import-Csv gives: every value a string, several ports in one cell.
+                "$rows = [pscustomobject]@{ DisplayName = 'csv web'; Direction = 'Inbound'; Protocol = 'TCP'; LocalPort = '80,8080'; Action = 'Block' }; " +
+                "$rows | New-FirewallPortRule -Group Imported -PassThru");
+            Assert.False(csv.Failed, csv.Describe());
+            var rule = Assert.Single(csv.Output);
+            Assert.Equal(new[] { "80", "8080" }, Strings(rule, "LocalPort"));
+            Assert.Equal("Block", Text(rule, "Action"));
+            Assert.Equal("Imported", Text(rule, "Group"));
+
+            var remote = shell.Invoke(
+                "$x = " + SesHandlerInbound + " | ForEach-Object { [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_)) }; " +
+                "New-FirewallPortRule -InputObject $x -RemoteAddress 10.8.0.0/16 -PassThru");
+            Assert.False(remote.Failed, remote.Describe());
+            Assert.Equal(2, remote.Output.Count);
+            Assert.All(remote.Output, o => Assert.Equal(new[] { "10.8.0.0/16" }, Strings(o, "RemoteAddress")));
+            Assert.All(remote.Output, o => Assert.Equal("2.7.1", Text(o, "Version")));
+
+            var bad = shell.Invoke("[pscustomobject]@{ DisplayName = 'sideways'; Direction = 'Sideways'; Protocol = 'TCP'; LocalPort = '1' } | New-FirewallPortRule");
+            AssertSingleError(bad, "FirewallRuleIncomplete", "NewFirewallPortRuleCommand", "InvalidArgument", "Sideways");
+        }
+
+        [NetnsFact]
         public void ABlockRuleStopsRealTrafficAndRemovingItLetsItThrough()
         {
             using (var client = NetworkNamespace.Create("cl"))
