@@ -20,6 +20,8 @@
     FunctionsToExport      = @()
     CmdletsToExport        = @(
         'Get-AgentPortRequirement'
+        'Test-AgentConnection'
+        'Test-AgentPortAvailability'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -28,6 +28,7 @@ namespace EndpointAdmin.Errors
         public const string ConnectionTestProxyInvalid = "ConnectionTestProxyInvalid";
         public const string ConnectionTestOptionNotForUdp = "ConnectionTestOptionNotForUdp";
         public const string ConnectionTestNoCatalogPorts = "ConnectionTestNoCatalogPorts";
+        public const string ConnectionTestFailed = "ConnectionTestFailed";
         public const string DeepSecurityAgentVersionUnknown = "DeepSecurityAgentVersionUnknown";
         public const string PortAvailabilityPortInvalid = "PortAvailabilityPortInvalid";
         public const string PortAvailabilityUnsupportedPlatform = "PortAvailabilityUnsupportedPlatform";
