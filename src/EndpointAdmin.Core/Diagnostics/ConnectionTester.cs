@@ -17,6 +17,14 @@ namespace EndpointAdmin.Diagnostics
     /// </summary>
     internal sealed class ConnectionTester
     {
+        /// <summary>
+        /// A diagnostic handshake offers every version, old ones included: a manager that only
+        /// speaks TLS 1.0 must show up as "TLS 1.0, below 1.2" rather than as a failed handshake.
+        /// (The platform's TLS library may still refuse to offer the old versions; then the
+        /// handshake fails and says so.)
+        /// </summary>
+        internal const SslProtocols DiagnosticOffer = SslProtocols.Tls | SslProtocols.Tls11 | SslProtocols.Tls12 | (SslProtocols)12288;
+
         private readonly INetworkProbe _probe;
 
         public ConnectionTester(INetworkProbe probe = null)
@@ -123,7 +131,7 @@ namespace EndpointAdmin.Diagnostics
             {
                 if (request.Tls || request.Agent != null)
                 {
-                    var tls = await _probe.HandshakeTlsAsync(stream, request.ComputerName, SslProtocols.None, null, request.Timeout, cancellation).ConfigureAwait(false);
+                    var tls = await _probe.HandshakeTlsAsync(stream, request.ComputerName, DiagnosticOffer, null, request.Timeout, cancellation).ConfigureAwait(false);
                     ApplyTls(tls, result);
                 }
                 else
@@ -231,7 +239,7 @@ namespace EndpointAdmin.Diagnostics
                 result.Detail = "Tunnel opened through " + result.Proxy + ".";
                 if (request.Tls || request.Agent != null)
                 {
-                    var tls = await _probe.HandshakeTlsAsync(stream, request.ComputerName, SslProtocols.None, null, request.Timeout, cancellation).ConfigureAwait(false);
+                    var tls = await _probe.HandshakeTlsAsync(stream, request.ComputerName, DiagnosticOffer, null, request.Timeout, cancellation).ConfigureAwait(false);
                     ApplyTls(tls, result);
                 }
                 else

@@ -58,10 +58,7 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
         /// <summary>Runs PowerShell text with the built module in the client namespace (the in-process host, started there).</summary>
         public string RunInClient(string script)
         {
-            var host = typeof(InProcessPowerShell).Assembly.Location;
-            var (exit, output, error) = Exec("ip", 120_000, "netns", "exec", Client, "dotnet", host, "-Width", "400", "-Command", script);
-            Assert.True(exit == 0, "host in " + Client + " exited " + exit + ": " + error + output);
-            return output;
+            return HostProcess.Run(script, null, "ip", "netns", "exec", Client);
         }
 
         public void Dispose()
@@ -85,9 +82,19 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
             Assert.True(exit == 0, file + " " + arguments + " failed (" + exit + "): " + error + output + " - these tests need root, iproute2 and nftables.");
         }
 
-        private static (int, string, string) Exec(string file, int timeoutMs, params string[] arguments)
+        internal static (int, string, string) Exec(string file, int timeoutMs, params string[] arguments)
+        {
+            return Exec(file, timeoutMs, null, arguments);
+        }
+
+        internal static (int, string, string) Exec(string file, int timeoutMs, System.Collections.Generic.IDictionary<string, string> environment, params string[] arguments)
         {
             var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var pair in environment ?? new System.Collections.Generic.Dictionary<string, string>())
+            {
+                start.Environment[pair.Key] = pair.Value;
+            }
+
             foreach (var a in arguments)
             {
                 start.ArgumentList.Add(a);
@@ -103,6 +110,20 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
             }
 
             return (process.ExitCode, output.Result, error.Result);
+        }
+    }
+
+    /// <summary>The in-process host (tests/EndpointAdmin.Host) as a child process: for what the test process itself cannot be (another namespace, another TLS library configuration).</summary>
+    internal static class HostProcess
+    {
+        /// <summary>Runs script text; prefix is a wrapper command such as "ip netns exec ns". Returns the rendered output.</summary>
+        public static string Run(string script, System.Collections.Generic.IDictionary<string, string> environment, params string[] prefix)
+        {
+            var host = typeof(InProcessPowerShell).Assembly.Location;
+            var command = prefix.Concat(new[] { "dotnet", host, "-Width", "400", "-Command", script }).ToArray();
+            var (exit, output, error) = TestNamespaces.Exec(command[0], 120_000, environment, command.Skip(1).ToArray());
+            Assert.True(exit == 0, "the host exited " + exit + ": " + error + output);
+            return output;
         }
     }
 }
