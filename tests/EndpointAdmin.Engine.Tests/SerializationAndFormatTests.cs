@@ -18,6 +18,8 @@ namespace EndpointAdmin.Engine.Tests
         private static readonly Dictionary<string, string> Samples = new Dictionary<string, string>
         {
             ["EndpointAdmin.PortRequirement"] = "Get-AgentPortRequirement -Product SesEvolution -Version 2.7.1 -Component AgentHandler",
+            ["EndpointAdmin.ConnectionTestResult"] = "Test-AgentConnection localhost -Port 1 -TimeoutSec 2",
+            ["EndpointAdmin.PortAvailability"] = "Test-AgentPortAvailability -Port 1, 2 -Protocol UDP",
         };
 
         private readonly EngineFixture _ps;
@@ -58,9 +60,21 @@ namespace EndpointAdmin.Engine.Tests
                 foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
                 {
                     var value = property.GetValue(item.BaseObject);
-                    Assert.Equal(value?.ToString(), Text(back, property.Name));
+                    Assert.Equal(Flat(value), Flat(Prop(back, property.Name)));
                 }
             }
+        }
+
+        // A string array comes back as a list: compare the elements, not the collection types.
+        private static string Flat(object value)
+        {
+            var unwrapped = value is PSObject wrapped ? wrapped.BaseObject : value;
+            if (unwrapped is System.Collections.IEnumerable items && !(unwrapped is string))
+            {
+                return "[" + string.Join(",", items.Cast<object>()) + "]";
+            }
+
+            return unwrapped?.ToString();
         }
 
         [Theory]
