@@ -56,7 +56,7 @@ namespace EndpointAdmin.Diagnostics
             {
                 throw new EndpointAdminException(ErrorIds.ConnectionTestComputerNameInvalid, ErrorKind.InvalidArgument, name, "'" + name + "' is not a host name or an IP address.")
                 {
-                    RecommendedAction = "Give a DNS name (letters, digits, hyphens and dots), an IPv4 address or an IPv6 address without brackets.",
+                    RecommendedAction = "Give a DNS name (letters, digits, hyphens and dots), an IPv4 address or an IPv6 address.",
                 };
             }
         }
