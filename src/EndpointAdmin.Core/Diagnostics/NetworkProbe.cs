@@ -68,6 +68,7 @@ namespace EndpointAdmin.Diagnostics
                     socket.Dispose();
                     Observe(connect);
                     cancellation.ThrowIfCancellationRequested();
+                    await Settle(connect).ConfigureAwait(false);
                     return new TcpOutcome { Status = ConnectionStatus.TimedOut, Elapsed = watch.Elapsed, Detail = "No answer from " + Format(endpoint) + " within " + Seconds(timeout) + " (packets dropped, or the host is down)." };
                 }
 
@@ -105,6 +106,7 @@ namespace EndpointAdmin.Diagnostics
                         socket.Dispose();
                         Observe(receive);
                         cancellation.ThrowIfCancellationRequested();
+                        await Settle(receive).ConfigureAwait(false);
                         return new UdpOutcome { Status = ConnectionStatus.OpenOrFiltered, Elapsed = watch.Elapsed, Detail = "No answer and no ICMP error from " + Format(endpoint) + " within " + Seconds(timeout) + ": a listener that does not reply and a firewall that drops look the same over UDP." };
                     }
 
@@ -292,6 +294,16 @@ namespace EndpointAdmin.Diagnostics
                 timer.Cancel();
                 return first == task;
             }
+        }
+
+        /// <summary>
+        /// Waits (briefly) for an aborted socket operation to unwind: the runtime closes the
+        /// descriptor only then, and the throttle slot must not be handed on while the socket
+        /// still exists, or more than ThrottleLimit sockets would be open at once.
+        /// </summary>
+        private static Task Settle(Task aborted)
+        {
+            return Task.WhenAny(aborted, Task.Delay(TimeSpan.FromSeconds(1)));
         }
 
         /// <summary>Marks an abandoned task's eventual fault as seen, so it never surfaces as an unobserved exception.</summary>
