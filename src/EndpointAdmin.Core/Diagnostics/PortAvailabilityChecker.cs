@@ -177,8 +177,24 @@ namespace EndpointAdmin.Diagnostics
             return owners;
         }
 
+        // FileSystemInfo.LinkTarget exists from .NET 6 on (every PowerShell 7.2+); netstandard2.0
+        // cannot name it, so it is found at run time, with libc's readlink as the fallback.
+        private static readonly System.Reflection.PropertyInfo s_linkTarget = typeof(FileSystemInfo).GetProperty("LinkTarget");
+
         private static string ReadLink(string path, byte[] buffer)
         {
+            if (s_linkTarget != null)
+            {
+                try
+                {
+                    return s_linkTarget.GetValue(new FileInfo(path)) as string;
+                }
+                catch (System.Reflection.TargetInvocationException)
+                {
+                    return null;
+                }
+            }
+
             var length = (long)readlink(path, buffer, (IntPtr)buffer.Length);
             return length <= 0 ? null : Encoding.UTF8.GetString(buffer, 0, (int)length);
         }

@@ -255,8 +255,14 @@ namespace EndpointAdmin.Commands
 
             foreach (var row in found.Requirements)
             {
-                if ((Protocol.HasValue && row.Protocol != Protocol.Value) || (tcpOnly && row.Protocol != EndpointAdmin.Protocol.TCP))
+                if (Protocol.HasValue && row.Protocol != Protocol.Value)
                 {
+                    continue;
+                }
+
+                if (tcpOnly && row.Protocol != EndpointAdmin.Protocol.TCP)
+                {
+                    WriteVerbose("Skipping " + row.Protocol + "/" + row.Port + " of " + row.Component + ": -Tls, -AgentVersion and -Proxy work over TCP only.");
                     continue;
                 }
 
