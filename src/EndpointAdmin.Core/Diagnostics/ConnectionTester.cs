@@ -23,7 +23,8 @@ namespace EndpointAdmin.Diagnostics
         /// (The platform's TLS library may still refuse to offer the old versions; then the
         /// handshake fails and says so.)
         /// </summary>
-        internal const SslProtocols DiagnosticOffer = SslProtocols.Tls | SslProtocols.Tls11 | SslProtocols.Tls12 | (SslProtocols)12288;
+        internal static readonly SslProtocols DiagnosticOffer = SslProtocols.Tls | SslProtocols.Tls11 | SslProtocols.Tls12
+            | (Enum.IsDefined(typeof(SslProtocols), 12288) ? (SslProtocols)12288 : SslProtocols.None); // TLS 1.3 where the runtime knows it (not .NET Framework 4.7.2)
 
         private readonly INetworkProbe _probe;
 

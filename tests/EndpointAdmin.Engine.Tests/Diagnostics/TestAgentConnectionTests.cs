@@ -252,6 +252,21 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
         }
 
         [Fact]
+        public void ProgressCountsTheTestsAndCompletes()
+        {
+            using var ps = PowerShell.Create();
+            ps.Runspace = _ps.Shell.Runspace;
+            ps.AddScript("Test-AgentConnection 127.0.0.1, localhost -Port $args[0], $args[1] -ThrottleLimit 2").AddArgument(_open.Port).AddArgument(LoopbackTcpServer.FreePort(IPAddress.Loopback));
+            var output = ps.Invoke();
+            Assert.Equal(4, output.Count);
+            var progress = ps.Streams.Progress.Where(p => p.Activity == "Test-AgentConnection").ToList();
+            Assert.Equal(5, progress.Count);
+            Assert.Equal("4 of 4 tested", progress[3].StatusDescription);
+            Assert.Equal(100, progress[3].PercentComplete);
+            Assert.Equal(ProgressRecordType.Completed, progress[4].RecordType);
+        }
+
+        [Fact]
         public void StopEndsTheCommandAtOnce()
         {
             using var silent = new LoopbackUdpServer(reply: false);
