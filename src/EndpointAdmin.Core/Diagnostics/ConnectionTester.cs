@@ -166,6 +166,42 @@ namespace EndpointAdmin.Diagnostics
                 }
             }
 
+            ApplyVerdict(verdict, result);
+        }
+
+        /// <summary>The agent's handshake through a fresh tunnel, as the agent itself would come through the proxy.</summary>
+        private async Task CheckAgentThroughProxyAsync(ConnectionRequest request, IPEndPoint proxy, ConnectionTestResult result, CancellationToken cancellation)
+        {
+            var agent = request.Agent;
+            AgentTlsVerdict verdict;
+            var tcp = await _probe.ConnectTcpAsync(proxy, request.Timeout, cancellation).ConfigureAwait(false);
+            if (tcp.Status != ConnectionStatus.Open)
+            {
+                verdict = new AgentTlsVerdict(null, "The second connection to the proxy, for the agent's handshake, failed: " + tcp.Detail);
+            }
+            else
+            {
+                using (var socket = tcp.Socket)
+                using (var stream = new NetworkStream(socket, true))
+                {
+                    var answer = await _probe.ConnectThroughProxyAsync(stream, request.ComputerName, request.Port, request.ProxyCredential, request.Timeout, cancellation).ConfigureAwait(false);
+                    if (answer.Failure != null || answer.StatusCode < 200 || answer.StatusCode > 299)
+                    {
+                        verdict = new AgentTlsVerdict(null, "The proxy did not open a second tunnel for the agent's handshake: " + (answer.Failure ?? answer.StatusLine));
+                    }
+                    else
+                    {
+                        var tls = await _probe.HandshakeTlsAsync(stream, request.ComputerName, agent.Protocol, agent.CipherSuites, request.Timeout, cancellation).ConfigureAwait(false);
+                        verdict = agent.Judge(tls.Succeeded, tls.Protocol, tls.CipherSuite, tls.CiphersRestricted, tls.Failure);
+                    }
+                }
+            }
+
+            ApplyVerdict(verdict, result);
+        }
+
+        private static void ApplyVerdict(AgentTlsVerdict verdict, ConnectionTestResult result)
+        {
             result.AgentTlsCompatible = verdict.Compatible;
             if (verdict.Compatible != true)
             {
@@ -195,9 +231,11 @@ namespace EndpointAdmin.Diagnostics
             }
 
             TcpOutcome tcp = null;
+            IPEndPoint proxyEndpoint = null;
             foreach (var address in proxyAddresses)
             {
-                tcp = await _probe.ConnectTcpAsync(new IPEndPoint(address, request.Proxy.Port), request.Timeout, cancellation).ConfigureAwait(false);
+                proxyEndpoint = new IPEndPoint(address, request.Proxy.Port);
+                tcp = await _probe.ConnectTcpAsync(proxyEndpoint, request.Timeout, cancellation).ConfigureAwait(false);
                 result.RemoteAddress = address.ToString();
                 if (tcp.Status == ConnectionStatus.Open)
                 {
@@ -247,6 +285,11 @@ namespace EndpointAdmin.Diagnostics
                 {
                     result.Reachable = true;
                 }
+            }
+
+            if (request.Agent != null && result.Reachable)
+            {
+                await CheckAgentThroughProxyAsync(request, proxyEndpoint, result, cancellation).ConfigureAwait(false);
             }
         }
 

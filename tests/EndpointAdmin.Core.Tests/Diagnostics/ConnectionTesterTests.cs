@@ -159,6 +159,20 @@ namespace EndpointAdmin.Core.Tests.Diagnostics
             Assert.Empty(result.Warnings);
         }
 
+        [Fact]
+        public async Task ThroughAProxyTheAgentsHandshakeGoesThroughASecondTunnel()
+        {
+            var probe = new FakeProbe();
+            probe.Tcp[IPAddress.Loopback] = ConnectionStatus.Open;
+            var request = Request("dsm.example", 4120);
+            request.Proxy = new Uri("http://127.0.0.1:3128");
+            request.Agent = DeepSecurityAgentTls.Find("10.0");
+            var result = await new ConnectionTester(probe).TestAsync(request, CancellationToken.None);
+            Assert.Equal(true, result.AgentTlsCompatible);
+            Assert.Equal(2, probe.Calls.FindAll(c => c == "connect dsm.example:4120").Count);
+            Assert.Contains("tls dsm.example " + (int)SslProtocols.Tls12 + " TLS_RSA_WITH_AES_256_CBC_SHA256+TLS_RSA_WITH_AES_128_CBC_SHA256", probe.Calls);
+        }
+
         [Theory]
         [InlineData(0)]
         [InlineData(65536)]

@@ -182,6 +182,12 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
             var badGateway = rows.Single(r => (int)Prop(r, "Port") == closed);
             Assert.Equal("ProxyRefused", Text(badGateway, "Status"));
             Assert.Contains("502", Text(badGateway, "Detail"));
+
+            var before = proxy.Accepted;
+            var agent = _ps.Run("Test-AgentConnection 127.0.0.1 -Port $args[1] -Proxy ('http://127.0.0.1:' + $args[0]) -AgentVersion 9.5", proxy.Port, tls.Port);
+            Assert.False((bool)Prop(Only(agent), "AgentTlsCompatible"));
+            Assert.Contains(agent.Warnings, w => w.Contains("Deep Security Agent 9.5"));
+            Assert.Equal(before + 2, proxy.Accepted); // the agent's handshake goes through a tunnel of its own
         }
 
         [Fact]
