@@ -30,6 +30,9 @@
         'Get-FirewallPortMigration'
         'Set-FirewallPortMigration'
         'Complete-FirewallPortMigration'
+        # Connectivity diagnostics
+        'Test-AgentConnection'
+        'Test-AgentPortAvailability'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -22,6 +22,8 @@ namespace EndpointAdmin.Engine.Tests
             ["EndpointAdmin.FirewallPortRule"] = "[EndpointAdmin.FirewallPortRule]@{ Name = 'EA-SesEvolution-2.7.1-AgentHandler-In-TCP-443'; DisplayName = 'SesEvolution 2.7.1 AgentHandler (TCP-In 443)'; Group = 'EndpointAdmin'; Direction = 'Inbound'; Protocol = 'TCP'; LocalPort = '443', '13000-13010'; RemoteAddress = '10.0.0.0/8', 'fe80::/10'; RemoteMacAddress = 'aa:bb:cc:dd:ee:ff'; Action = 'Block'; Backend = 'Nftables'; Product = 'SesEvolution'; Version = '2.7.1'; Component = 'AgentHandler' }, [EndpointAdmin.FirewallPortRule]@{ Name = 'KSC agents'; DisplayName = 'KSC agents'; Group = 'EndpointAdmin'; Direction = 'Outbound'; Protocol = 'UDP'; RemotePort = '13000'; Backend = 'WindowsFirewall'; Enabled = $false }",
             ["EndpointAdmin.FirewallRuleTestResult"] = "[EndpointAdmin.FirewallRuleTestResult]@{ Name = 'KSC agents'; DisplayName = 'KSC agents'; InDesiredState = $false; State = 'Different'; Differences = 'LocalPort: wanted 13000, found 14000', 'Action: wanted Allow, found Block'; Backend = 'Nftables' }",
             ["EndpointAdmin.FirewallMigrationStatus"] = "[EndpointAdmin.FirewallMigrationStatus]@{ Product = 'SesEvolution'; Component = 'AgentHandler'; State = 'InProgress'; FromVersion = '2.6'; ToVersion = '2.7.1'; Migrated = $false; VersionsPresent = '2.6', '2.7.1'; FromVersionRuleCount = 5; ToVersionRuleCount = 6; StartedAt = [datetime]::new(2026, 11, 23, 9, 30, 0, [DateTimeKind]::Utc); Backend = 'Nftables' }",
+            ["EndpointAdmin.ConnectionTestResult"] = "Test-AgentConnection localhost -Port 1 -TimeoutSec 2",
+            ["EndpointAdmin.PortAvailability"] = "Test-AgentPortAvailability -Port 1, 2 -Protocol UDP",
         };
 
         private readonly EngineFixture _ps;
@@ -62,18 +64,21 @@ namespace EndpointAdmin.Engine.Tests
                 foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
                 {
                     var value = property.GetValue(item.BaseObject);
-                    if (value is string[] array)
-                    {
-                        // String arrays come back as lists of strings, element for element.
-                        var list = Prop(back, property.Name);
-                        var items = ((System.Collections.IEnumerable)((list as PSObject)?.BaseObject ?? list)).Cast<object>().Select(o => o.ToString()).ToArray();
-                        Assert.Equal(array, items);
-                        continue;
-                    }
-
-                    Assert.Equal(value?.ToString(), Text(back, property.Name));
+                    Assert.Equal(Flat(value), Flat(Prop(back, property.Name)));
                 }
             }
+        }
+
+        // A string array comes back as a list: compare the elements, not the collection types.
+        private static string Flat(object value)
+        {
+            var unwrapped = value is PSObject wrapped ? wrapped.BaseObject : value;
+            if (unwrapped is System.Collections.IEnumerable items && !(unwrapped is string))
+            {
+                return "[" + string.Join(",", items.Cast<object>()) + "]";
+            }
+
+            return unwrapped?.ToString();
         }
 
         [Theory]

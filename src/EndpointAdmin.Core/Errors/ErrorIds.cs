@@ -45,5 +45,17 @@ namespace EndpointAdmin.Errors
         // ---- Deep Security provider ----
 
         // ---- Connectivity diagnostics (Test-AgentConnection, Test-AgentPortAvailability) ----
+        public const string ConnectionTestPortInvalid = "ConnectionTestPortInvalid";
+        public const string ConnectionTestComputerNameInvalid = "ConnectionTestComputerNameInvalid";
+        public const string ConnectionTestTimeoutInvalid = "ConnectionTestTimeoutInvalid";
+        public const string ConnectionTestThrottleLimitInvalid = "ConnectionTestThrottleLimitInvalid";
+        public const string ConnectionTestProxyInvalid = "ConnectionTestProxyInvalid";
+        public const string ConnectionTestOptionNotForUdp = "ConnectionTestOptionNotForUdp";
+        public const string ConnectionTestNoCatalogPorts = "ConnectionTestNoCatalogPorts";
+        public const string ConnectionTestFailed = "ConnectionTestFailed";
+        public const string DeepSecurityAgentVersionUnknown = "DeepSecurityAgentVersionUnknown";
+        public const string PortAvailabilityPortInvalid = "PortAvailabilityPortInvalid";
+        public const string PortAvailabilityUnsupportedPlatform = "PortAvailabilityUnsupportedPlatform";
+        public const string PortAvailabilityTableUnreadable = "PortAvailabilityTableUnreadable";
     }
 }
