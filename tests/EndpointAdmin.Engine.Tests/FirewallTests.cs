@@ -358,6 +358,26 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [NetnsFact]
+        public void QuietIsFalseWhenNothingWasTestedAndCommandLineDirectionFillsPipedObjects()
+        {
+            var shell = _fx.Fresh();
+            var nothing = shell.Invoke("Get-AgentPortRequirement -Product SesEvolution -Version 9.9 -ErrorAction SilentlyContinue | Test-FirewallPortRule -Quiet");
+            Assert.Equal(new object[] { false }, nothing.Output.Select(o => o.BaseObject));
+            var rejected = shell.Invoke("[pscustomobject]@{ DisplayName = 'x'; Direction = 'Inbound'; Protocol = 'TCP'; LocalPort = '0' } | Test-FirewallPortRule -Quiet");
+            Assert.Equal(new object[] { false }, rejected.Output.Select(o => o.BaseObject));
+            Assert.Equal("FirewallPortInvalid,EndpointAdmin.Commands.TestFirewallPortRuleCommand", Assert.Single(rejected.Errors).Id);
+
+            var filled = shell.Invoke("[pscustomobject]@{ DisplayName = 'no direction'; LocalPort = '7000' } | New-FirewallPortRule -Direction Inbound -Protocol UDP -PassThru");
+            Assert.False(filled.Failed, filled.Describe());
+            Assert.Equal("UDP", Text(Assert.Single(filled.Output), "Protocol"));
+
+            var group = shell.Invoke("Get-FirewallPortRule -Group 'No such group'");
+            var error = Assert.Single(group.Errors);
+            Assert.Equal("FirewallRuleNotFound,EndpointAdmin.Commands.GetFirewallPortRuleCommand", error.Id);
+            Assert.Contains("is in the group", error.Message);
+        }
+
+        [NetnsFact]
         public void ABlockRuleStopsRealTrafficAndRemovingItLetsItThrough()
         {
             using (var client = NetworkNamespace.Create("cl"))

@@ -41,7 +41,8 @@ namespace EndpointAdmin.Engine.Tests
 
         private string[] CodeParameters(string cmdlet)
         {
-            var result = _ps.Run("(Get-Command -Name $args[0]).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.Cmdlet]::OptionalCommonParameters }", cmdlet);
+            // -WhatIf and -Confirm are documented on every cmdlet that has them (as PlatyPS does); UseTransaction is obsolete.
+            var result = _ps.Run("(Get-Command -Name $args[0]).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.Cmdlet]::CommonParameters -and $_ -ne 'UseTransaction' }", cmdlet);
             return Succeeded(result).Select(o => o.ToString()).OrderBy(s => s).ToArray();
         }
 

@@ -53,7 +53,8 @@ Describe 'EndpointAdmin module' -Tag 'Unit' {
     Context '<Name>' -ForEach $cmdletNames {
         BeforeAll {
             $help = Get-Help -Name $Name -Full
-            $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+            # -WhatIf and -Confirm are documented on every cmdlet that has them (as PlatyPS does); UseTransaction is obsolete.
+            $common = [System.Management.Automation.Cmdlet]::CommonParameters + 'UseTransaction'
             $codeParameters = @((Get-Command -Name $Name).Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object)
         }
 

@@ -51,13 +51,13 @@ namespace EndpointAdmin.Firewall
                 }
             }
 
-            if (existing != null && (existing.FromVersion != fromVersion || existing.ToVersion != toVersion))
+            if (existing != null && (existing.FromVersion != fromVersion || existing.ToVersion != toVersion || (topology != null && existing.Topology != null && existing.Topology != topology.ToString())))
             {
                 throw new EndpointAdminException(
                     ErrorIds.FirewallMigrationAlreadyStarted,
                     ErrorKind.InvalidOperation,
                     product.ToString(),
-                    string.Format(CultureInfo.InvariantCulture, "A {0} migration from {1} to {2} is already in progress on this machine.", product, existing.FromVersion, existing.ToVersion))
+                    string.Format(CultureInfo.InvariantCulture, "A {0} migration from {1} to {2}{3} is already in progress on this machine.", product, existing.FromVersion, existing.ToVersion, existing.Topology == null ? string.Empty : " (topology " + existing.Topology + ")"))
                 {
                     RecommendedAction = "Finish it with Complete-FirewallPortMigration (or see it with Get-FirewallPortMigration) before starting another.",
                 };

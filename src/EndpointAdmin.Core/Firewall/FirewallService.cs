@@ -102,13 +102,14 @@ namespace EndpointAdmin.Firewall
                 .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase);
         }
 
-        public static EndpointAdminException NotFound(string name)
+        public static EndpointAdminException NotFound(string name, string property = "Name")
         {
+            var what = property == "Name" ? "is named" : property == "DisplayName" ? "has the display name" : "is in the group";
             return new EndpointAdminException(
                 ErrorIds.FirewallRuleNotFound,
                 ErrorKind.ObjectNotFound,
                 name,
-                string.Format(CultureInfo.InvariantCulture, "No EndpointAdmin firewall rule is named '{0}'.", name))
+                string.Format(CultureInfo.InvariantCulture, "No EndpointAdmin firewall rule {0} '{1}'.", what, name))
             {
                 RecommendedAction = "List the rules with Get-FirewallPortRule; names are matched literally and case-sensitively.",
             };

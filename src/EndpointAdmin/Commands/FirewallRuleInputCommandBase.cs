@@ -136,7 +136,7 @@ namespace EndpointAdmin.Commands
 
         private FirewallPortRule Piped(PSObject item)
         {
-            var wanted = RuleInput.From(item);
+            var wanted = RuleInput.From(item, Direction, Protocol);
             var bound = MyInvocation.BoundParameters;
             if (bound.ContainsKey(nameof(Name))) { wanted.Name = Name; }
             if (bound.ContainsKey(nameof(DisplayName))) { wanted.DisplayName = DisplayName; }

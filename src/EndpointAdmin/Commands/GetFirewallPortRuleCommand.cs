@@ -66,7 +66,15 @@ namespace EndpointAdmin.Commands
             {
                 if (!pattern.HasWildcards && !found.Any(r => pattern.IsMatch(r.Rule.DisplayName)))
                 {
-                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(pattern.Text)));
+                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(pattern.Text, "DisplayName")));
+                }
+            }
+
+            foreach (var pattern in groups ?? new List<NamePattern>())
+            {
+                if (!pattern.HasWildcards && !found.Any(r => pattern.IsMatch(r.Rule.Group)))
+                {
+                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(pattern.Text, "Group")));
                 }
             }
         }

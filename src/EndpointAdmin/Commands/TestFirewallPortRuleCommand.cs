@@ -18,6 +18,17 @@ namespace EndpointAdmin.Commands
 
         protected override void EndProcessing()
         {
+            if (Wanted.Count == 0)
+            {
+                // Nothing to compare (no input, or every input rejected): -Quiet must not say True.
+                if (Quiet)
+                {
+                    WriteObject(false);
+                }
+
+                return;
+            }
+
             var snapshot = ReadFirewall();
             var all = Rejected == 0;
             foreach (var rule in Wanted)

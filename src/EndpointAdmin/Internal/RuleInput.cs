@@ -20,7 +20,11 @@ namespace EndpointAdmin.Internal
     {
         private const string RequirementType = "EndpointAdmin.PortRequirement";
 
-        public static FirewallPortRule From(PSObject input)
+        /// <summary>
+        /// Reads a piped object; <paramref name="direction"/> and <paramref name="protocol"/> (from the
+        /// command line) stand in where the object has none.
+        /// </summary>
+        public static FirewallPortRule From(PSObject input, Direction? direction, Protocol? protocol)
         {
             if (input.BaseObject is PortRequirement requirement)
             {
@@ -61,8 +65,8 @@ namespace EndpointAdmin.Internal
                 Version = Text(input, "Version"),
                 Component = Text(input, "Component"),
             };
-            var direction = Read<Direction>(input, "Direction");
-            var protocol = Read<Protocol>(input, "Protocol");
+            direction = Read<Direction>(input, "Direction") ?? direction;
+            protocol = Read<Protocol>(input, "Protocol") ?? protocol;
             if (direction == null || protocol == null)
             {
                 throw Incomplete(wanted.DisplayName ?? wanted.Name, direction == null ? "Direction" : "Protocol");
