@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using EndpointAdmin.Catalog;
+
+namespace EndpointAdmin.Internal
+{
+    /// <summary>PowerShell wildcards as the core's NamePattern (the core knows nothing of WildcardPattern).</summary>
+    internal static class Patterns
+    {
+        public static List<NamePattern> From(string[] names)
+        {
+            if (names == null)
+            {
+                return null;
+            }
+
+            var patterns = new List<NamePattern>(names.Length);
+            foreach (var name in names)
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(name) && TryGet(name, out var wildcard))
+                {
+                    patterns.Add(new NamePattern(name, true, wildcard.IsMatch));
+                }
+                else
+                {
+                    patterns.Add(NamePattern.Literal(WildcardPattern.Unescape(name)));
+                }
+            }
+
+            return patterns;
+        }
+
+        private static bool TryGet(string text, out WildcardPattern pattern)
+        {
+            pattern = WildcardPattern.Get(text, WildcardOptions.IgnoreCase);
+            try
+            {
+                pattern.IsMatch(string.Empty);
+                return true;
+            }
+            catch (WildcardPatternException)
+            {
+                return false;
+            }
+        }
+    }
+}
