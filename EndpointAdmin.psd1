@@ -20,6 +20,16 @@
     FunctionsToExport      = @()
     CmdletsToExport        = @(
         'Get-AgentPortRequirement'
+        'Connect-AgentManager'
+        'Disconnect-AgentManager'
+        'Get-Agent'
+        'Test-AgentHeartbeat'
+        'Get-AgentHeartbeatPolicy'
+        'Set-AgentHeartbeatPolicy'
+        'Set-AgentCommunicationDirection'
+        'New-AgentHeartbeatFirewallRule'
+        'Invoke-AgentSync'
+        'Set-AgentProxy'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -519,10 +519,21 @@ namespace EndpointAdmin.DeepSecurity
                 var agent = GetComputer(resolved.Id.Value, cancel).Agent;
                 appliance = agent.IsVirtualAppliance ? agent : null;
             }
+            else if (resolved.Scope == HeartbeatPolicyScope.BasePolicy)
+            {
+                appliance = GetAgents(new AgentQuery(), null, cancel).FirstOrDefault(a => a.IsVirtualAppliance);
+            }
             else
             {
-                var query = new AgentQuery { PolicyId = resolved.Scope == HeartbeatPolicyScope.Policy ? resolved.Id : null };
-                appliance = GetAgents(query, null, cancel).FirstOrDefault(a => a.IsVirtualAppliance);
+                // Sub-policies inherit the setting, so their computers are affected too.
+                foreach (var policyId in WithDescendants(resolved.Id.Value, cancel))
+                {
+                    appliance = GetAgents(new AgentQuery { PolicyId = policyId }, null, cancel).FirstOrDefault(a => a.IsVirtualAppliance);
+                    if (appliance != null)
+                    {
+                        break;
+                    }
+                }
             }
 
             if (appliance != null)
@@ -536,6 +547,19 @@ namespace EndpointAdmin.DeepSecurity
                     RecommendedAction = "Keep Bidirectional for computers behind a virtual appliance, or move them to a policy of their own first.",
                 };
             }
+        }
+
+        private List<int> WithDescendants(int policyId, CancellationToken cancel)
+        {
+            var all = (Json(HttpMethod.Get, "policies", null, true, cancel)?["policies"] as JArray) ?? new JArray();
+            var parents = all.ToDictionary(p => (int)p["ID"], p => p["parentID"] == null || p["parentID"].Type == JTokenType.Null ? 0 : (int)p["parentID"]);
+            var result = new List<int> { policyId };
+            for (int i = 0; i < result.Count && i < 10000; i++)
+            {
+                result.AddRange(parents.Where(p => p.Value == result[i] && !result.Contains(p.Key)).Select(p => p.Key));
+            }
+
+            return result;
         }
 
         public HeartbeatPolicy SetHeartbeatPolicy(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel)
