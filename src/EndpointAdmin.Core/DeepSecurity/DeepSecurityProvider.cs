@@ -320,7 +320,7 @@ namespace EndpointAdmin.DeepSecurity
                     }
                 }
 
-                if (raw.Count < _pageSize)
+                if (raw.Count < _pageSize || raw[raw.Count - 1].Agent.Id >= last)
                 {
                     break;
                 }
