@@ -795,7 +795,7 @@ namespace EndpointAdmin.DeepSecurity
 
         public void Dispose()
         {
-            _http.Dispose();
+            _http?.Dispose();
         }
     }
 }

@@ -13,8 +13,13 @@ namespace EndpointAdmin.Http
     {
         public const string Mask = "***";
 
+        // Authorization headers carry a scheme and a token: the whole value goes.
+        private static readonly Regex AuthorizationHeaders = new Regex(
+            @"(?im)\b((?:proxy-)?authorization)(""?\s*[:=]\s*""?)([^\r\n""]+)",
+            RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
         private static readonly Regex SecretHeaders = new Regex(
-            @"(?i)\b(api-secret-key|authorization|proxy-authorization|x-api-key|api[-_]?key|password|secret)(\s*[:=]\s*""?)([^\s"",;&]+)",
+            @"(?i)\b(api-secret-key|x-api-key|api[-_]?key|password|secret)(""?\s*[:=]\s*""?)([^\s"",;&]+)",
             RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
         /// <summary>Masks header-like secrets and every occurrence of the given secrets.</summary>
@@ -25,6 +30,7 @@ namespace EndpointAdmin.Http
                 return text;
             }
 
+            text = AuthorizationHeaders.Replace(text, m => m.Groups[1].Value + m.Groups[2].Value + Mask);
             text = SecretHeaders.Replace(text, m => m.Groups[1].Value + m.Groups[2].Value + Mask);
             foreach (var secret in secrets)
             {
