@@ -70,10 +70,11 @@ if ($counts.Healthy + $counts.Late + $counts.Alert + $counts.Unlimited + $counts
 $counts.Alert
 ";
 
-        /// <summary>The module: the same question (which agents are in alert?), streamed and filtered.</summary>
+        /// <summary>The module: the same question (how many agents are in alert?), streamed and filtered, nothing collected.</summary>
         public const string ModuleScript = @"
-$alerts = @(Test-AgentHeartbeat | Where-Object Status -eq Alert)
-$alerts.Count
+$alerts = 0
+Test-AgentHeartbeat | Where-Object Status -eq Alert | ForEach-Object { $alerts++ }
+$alerts
 ";
 
         public string Name => "heartbeat";

@@ -766,15 +766,9 @@ namespace EndpointAdmin.DeepSecurity
                 throw ManagerCapabilities.NotSupported(this, ManagerCapability.SetProxyByAddress, "Deep Security REST v1 refers to proxies only by ID and cannot create or describe one");
             }
 
+            CheckProxyScope(purpose, target);
             var names = DeepSecurityWire.ProxySettings[purpose];
             var systemWide = DeepSecurityWire.IsSystemWide(purpose);
-            if (systemWide != (target.Scope == HeartbeatPolicyScope.BasePolicy))
-            {
-                throw new EndpointAdminException(ErrorIds.ProxyPurposeScopeInvalid, ErrorKind.InvalidArgument, purpose.ToString(), systemWide
-                    ? purpose + " is a manager-wide setting; give no -PolicyId, -PolicyName or -AgentId."
-                    : purpose + " is set on a policy or an agent; give -PolicyId, -PolicyName or -AgentId.");
-            }
-
             var resolved = ResolveTarget(target, cancel);
             var value = proxyId.Value.ToString(CultureInfo.InvariantCulture);
             if (systemWide)
@@ -786,6 +780,17 @@ namespace EndpointAdmin.DeepSecurity
             var root = SettingsRoot(resolved);
             Json(HttpMethod.Post, root + names[0], new JObject { ["value"] = value }, false, cancel);
             Json(HttpMethod.Post, root + names[1], new JObject { ["value"] = "true" }, false, cancel);
+        }
+
+        public void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target)
+        {
+            var systemWide = DeepSecurityWire.IsSystemWide(purpose);
+            if (systemWide != (target.Scope == HeartbeatPolicyScope.BasePolicy))
+            {
+                throw new EndpointAdminException(ErrorIds.ProxyPurposeScopeInvalid, ErrorKind.InvalidArgument, purpose.ToString(), systemWide
+                    ? purpose + " is a manager-wide setting; give no -PolicyId, -PolicyName or -AgentId."
+                    : purpose + " is set on a policy or an agent; give -PolicyId, -PolicyName or -AgentId.");
+            }
         }
 
         private JToken Json(HttpMethod method, string path, JObject body, bool safe, CancellationToken cancel)

@@ -128,6 +128,9 @@ namespace EndpointAdmin.Managers
         /// <summary>Waits until the manager records a successful send after the request, or the deadline passes.</summary>
         SyncResult WaitForSync(SyncResult requested, DateTime deadlineUtc, CancellationToken cancel);
 
+        /// <summary>Checks that the purpose fits the target (manager-wide or per policy/agent) without a request.</summary>
+        void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target);
+
         void SetProxy(ProxyPurpose purpose, PolicyTarget target, int? proxyId, CancellationToken cancel);
     }
 }

@@ -74,7 +74,7 @@ namespace EndpointAdmin.Commands
             {
                 Products = Product,
                 Version = Version,
-                Components = Component == null ? null : ToPatterns(Component),
+                Components = Patterns.From(Component),
                 Direction = Direction,
                 Topology = Topology,
             });
@@ -87,40 +87,6 @@ namespace EndpointAdmin.Commands
             foreach (var requirement in result.Requirements)
             {
                 WriteObject(requirement);
-            }
-        }
-
-        private static List<NamePattern> ToPatterns(string[] names)
-        {
-            var patterns = new List<NamePattern>(names.Length);
-            foreach (var name in names)
-            {
-                if (WildcardPattern.ContainsWildcardCharacters(name) && TryGetWildcard(name, out var wildcard))
-                {
-                    patterns.Add(new NamePattern(name, true, wildcard.IsMatch));
-                }
-                else
-                {
-                    patterns.Add(NamePattern.Literal(WildcardPattern.Unescape(name)));
-                }
-            }
-
-            return patterns;
-        }
-
-        // A malformed pattern such as "Agent[" is taken as a literal name, which then matches
-        // nothing and is reported as an unknown component, instead of failing the pipeline.
-        private static bool TryGetWildcard(string text, out WildcardPattern pattern)
-        {
-            pattern = WildcardPattern.Get(text, WildcardOptions.IgnoreCase);
-            try
-            {
-                pattern.IsMatch(string.Empty);
-                return true;
-            }
-            catch (WildcardPatternException)
-            {
-                return false;
             }
         }
     }

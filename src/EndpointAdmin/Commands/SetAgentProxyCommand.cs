@@ -67,6 +67,7 @@ namespace EndpointAdmin.Commands
                     return;
                 }
 
+                Provider.CheckProxyScope(Purpose, target);
                 var scope = target.Scope == HeartbeatPolicyScope.BasePolicy ? "the manager" : target.ToString();
                 if (ShouldProcess(scope, "Use proxy " + ProxyId + " for " + Purpose))
                 {

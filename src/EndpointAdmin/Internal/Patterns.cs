@@ -30,6 +30,8 @@ namespace EndpointAdmin.Internal
             return patterns;
         }
 
+        // A malformed pattern such as "Agent[" is taken as a literal name, which then matches
+        // nothing and is reported as not found, instead of failing the pipeline.
         private static bool TryGet(string text, out WildcardPattern pattern)
         {
             pattern = WildcardPattern.Get(text, WildcardOptions.IgnoreCase);
