@@ -115,6 +115,17 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void TestAgentHeartbeatReportsUnknownAgentsAndTestsTheRest()
+        {
+            var result = _ds.Run("Test-AgentHeartbeat -Name web000001, nosuchhost");
+            Assert.Equal(new[] { 1 }, result.Output.Select(r => (int)Prop(r, "AgentId")));
+            SingleError(result, "AgentNotFound", "TestAgentHeartbeatCommand", ErrorCategory.ObjectNotFound, "nosuchhost");
+            var byId = _ds.Run("Test-AgentHeartbeat -Id 2, 777777");
+            Assert.Single(byId.Output);
+            SingleError(byId, "AgentNotFound", "TestAgentHeartbeatCommand", ErrorCategory.ObjectNotFound, 777777);
+        }
+
+        [Fact]
         public void QuietAnswersWithOneBoolean()
         {
             var healthy = Enumerable.Range(1, _sim.Fleet.Count).First(i => _sim.Fleet.LastContactMs(i) != 0 && (DateTime.UtcNow - DateTime.UnixEpoch.AddMilliseconds(_sim.Fleet.LastContactMs(i))).TotalSeconds < 30 && _sim.Fleet.PolicyId(i) != 5);

@@ -31,7 +31,7 @@ namespace EndpointAdmin.Engine.Tests
         {
             Simulator = DeepSecuritySimulator.Start(computers);
             Shell = new Host.InProcessPowerShell();
-            var result = Shell.Invoke(DeepSecurityFixture.ConnectScript + "-TimeoutSec 2", Simulator.Uri, DeepSecurityFixture.Key(Simulator.ApiKey), Simulator.Thumbprint);
+            var result = Shell.Invoke(DeepSecurityFixture.ConnectScript, Simulator.Uri, DeepSecurityFixture.Key(Simulator.ApiKey), Simulator.Thumbprint);
             Assert.False(result.Failed, result.Describe());
         }
 
@@ -117,11 +117,22 @@ namespace EndpointAdmin.Engine.Tests
         [Fact]
         public void ASlowManagerTimesOutWithAClearError()
         {
-            _sim.Faults.Add(new Fault { Kind = FaultKind.Slow, PathContains = "computers/search", Times = 100, Delay = TimeSpan.FromSeconds(4) });
-            var result = _shell.Invoke("Get-Agent -Id 1");
-            var error = result.Errors.First();
-            Assert.Equal("ManagerTimeout,EndpointAdmin.Commands.GetAgentCommand", error.FullyQualifiedErrorId);
-            Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
+            // A session of its own with a 1 s timeout; the default session keeps a generous one so a loaded machine does not time out elsewhere.
+            _sim.Faults.Add(new Fault { Kind = FaultKind.Slow, PathContains = "computers/search", Times = 100, Delay = TimeSpan.FromSeconds(5) });
+            var session = _shell.Invoke("$default = " + DeepSecurityFixture.ConnectScript.Replace("-MaximumRetryCount 3", "-MaximumRetryCount 1", StringComparison.Ordinal) + "-TimeoutSec 1 -PassThru; $default", _sim.Uri, DeepSecurityFixture.Key(_sim.ApiKey), _sim.Thumbprint);
+            try
+            {
+                var result = _shell.Invoke("Get-Agent -Id 1 -Session $args[0]", Assert.Single(session.Output));
+                var error = Assert.Single(result.Errors);
+                Assert.Equal("ManagerTimeout,EndpointAdmin.Commands.GetAgentCommand", error.FullyQualifiedErrorId);
+                Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
+                Assert.Equal(2, _sim.Requests.Count(r => r.Path == "/api/computers/search")); // one retry, then the error
+            }
+            finally
+            {
+                _sim.Faults.Clear();
+                Assert.False(_shell.Invoke(DeepSecurityFixture.ConnectScript, _sim.Uri, DeepSecurityFixture.Key(_sim.ApiKey), _sim.Thumbprint).Failed);
+            }
         }
 
         [Fact]

@@ -44,7 +44,8 @@ namespace EndpointAdmin.Commands
             var query = new AgentQuery { Names = Patterns.From(Name), Ids = Id, PolicyId = PolicyId };
             var found = new HashSet<int>();
             var foundNames = new List<string>();
-            Try(() =>
+            // After a failure the rest is unknown, not missing: report only what a complete answer lacks.
+            var complete = Try(() =>
             {
                 foreach (var agent in Provider.GetAgents(query, n => Progress(1, Activity, n + " agent(s)"), Cancel))
                 {
@@ -58,7 +59,10 @@ namespace EndpointAdmin.Commands
                 }
             });
             CompleteProgress(1, Activity);
-            ReportMissing(query, found, foundNames);
+            if (complete)
+            {
+                ReportMissing(query, found, foundNames);
+            }
         }
 
         private void ReportMissing(AgentQuery query, HashSet<int> found, List<string> foundNames)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Internal;
@@ -50,11 +51,19 @@ namespace EndpointAdmin.Commands
         {
             var query = new AgentQuery { Names = Patterns.From(Name), Ids = Id, PolicyId = PolicyId };
             var seen = new System.Collections.Generic.HashSet<int>();
-            Try(() =>
+            var names = new System.Collections.Generic.List<string>();
+            var literals = query.Names?.Where(n => !n.HasWildcards).ToList();
+            // After a failure the rest is unknown, not missing: report only what a complete answer lacks.
+            var complete = Try(() =>
             {
                 foreach (var result in Provider.TestHeartbeat(query, _run, n => Progress(1, Activity, (_count + n) + " agent(s) evaluated"), Cancel))
                 {
                     seen.Add(result.AgentId);
+                    if (literals != null && literals.Count > 0)
+                    {
+                        names.Add(result.Name);
+                    }
+
                     if (result.Status == HeartbeatStatus.Alert || result.Status == HeartbeatStatus.NeverContacted)
                     {
                         _allGood = false;
@@ -67,6 +76,21 @@ namespace EndpointAdmin.Commands
                 }
             });
             _count += seen.Count;
+            if (!complete)
+            {
+                _allGood = false;
+                return;
+            }
+
+            foreach (var name in literals ?? new System.Collections.Generic.List<Catalog.NamePattern>())
+            {
+                if (!names.Any(name.IsMatch))
+                {
+                    _allGood = false;
+                    WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.AgentNotFound, ErrorKind.ObjectNotFound, name.Text, "The manager has no computer named '" + name.Text + "'.")));
+                }
+            }
+
             foreach (var id in Id ?? new int[0])
             {
                 if (!seen.Contains(id))
