@@ -126,6 +126,35 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void TheConnectionGoesThroughTheGivenProxyWithItsCredential()
+        {
+            using var proxy = new ConnectProxy("ops:proxy-pass");
+            using var shell = new InProcessPowerShell();
+            var credential = new PSCredential("ops", DeepSecurityFixture.Key("proxy-pass"));
+            var connected = shell.Invoke(Connect + "-CertificateThumbprint $args[2] -Proxy $args[3] -ProxyCredential $args[4] -PassThru", _sim.Uri, DeepSecurityFixture.Key(_sim.ApiKey), _sim.Thumbprint, proxy.Uri, credential);
+            var session = Assert.Single(Succeeded(connected));
+            Assert.Equal(proxy.Uri, Text(session, "Proxy"));
+            Assert.Single(Succeeded(shell.Invoke("Get-Agent -Id 1")));
+            Assert.Contains(new Uri(_sim.Uri).Authority + " (authenticated)", proxy.Connects);
+            Assert.DoesNotContain(Succeeded(shell.Invoke("[System.Management.Automation.PSSerializer]::Serialize($args[0])", session)), o => o.ToString().Contains("proxy-pass", StringComparison.Ordinal));
+
+            using var direct = new InProcessPowerShell();
+            Assert.False(direct.Invoke(Connect + "-CertificateThumbprint $args[2] -NoProxy", _sim.Uri, DeepSecurityFixture.Key(_sim.ApiKey), _sim.Thumbprint).Failed);
+            Assert.Single(proxy.Connects);
+        }
+
+        [Fact]
+        public void AProxyThatRefusesTheCredentialIsAClearError()
+        {
+            using var proxy = new ConnectProxy("ops:proxy-pass");
+            using var shell = new InProcessPowerShell();
+            var result = shell.Invoke(Connect + "-CertificateThumbprint $args[2] -Proxy $args[3] -MaximumRetryCount 0", _sim.Uri, DeepSecurityFixture.Key(_sim.ApiKey), _sim.Thumbprint, proxy.Uri);
+            Assert.Equal("ManagerConnectionFailed,EndpointAdmin.Commands.ConnectAgentManagerCommand", Failure(result).FullyQualifiedErrorId);
+            Assert.Contains("407", Failure(result).Exception.Message);
+            Assert.Empty(_sim.Requests);
+        }
+
+        [Fact]
         public void TheDefaultSessionBelongsToItsRunspaceAndDisconnectClosesIt()
         {
             using var first = new InProcessPowerShell();

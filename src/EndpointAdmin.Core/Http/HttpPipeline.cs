@@ -68,7 +68,7 @@ namespace EndpointAdmin.Http
             else if (_options.Proxy != null)
             {
                 handler.UseProxy = true;
-                handler.Proxy = new WebProxy(_options.Proxy)
+                handler.Proxy = new ExplicitProxy(_options.Proxy)
                 {
                     Credentials = _options.ProxyUserName == null ? null : new NetworkCredential(_options.ProxyUserName, _options.ProxyPassword),
                 };
@@ -387,6 +387,26 @@ namespace EndpointAdmin.Http
         public void Dispose()
         {
             _client.Dispose();
+        }
+
+        /// <summary>
+        /// The proxy the user named, for every request of the session. WebProxy would quietly go
+        /// direct for some hosts (loopback, its bypass list); -Proxy means this proxy.
+        /// </summary>
+        private sealed class ExplicitProxy : IWebProxy
+        {
+            private readonly Uri _proxy;
+
+            public ExplicitProxy(Uri proxy)
+            {
+                _proxy = proxy;
+            }
+
+            public ICredentials Credentials { get; set; }
+
+            public Uri GetProxy(Uri destination) => _proxy;
+
+            public bool IsBypassed(Uri host) => false;
         }
     }
 }
