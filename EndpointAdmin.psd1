@@ -33,6 +33,17 @@
         # Connectivity diagnostics
         'Test-AgentConnection'
         'Test-AgentPortAvailability'
+        # Manager sessions and Deep Security
+        'Connect-AgentManager'
+        'Disconnect-AgentManager'
+        'Get-Agent'
+        'Test-AgentHeartbeat'
+        'Get-AgentHeartbeatPolicy'
+        'Set-AgentHeartbeatPolicy'
+        'Set-AgentCommunicationDirection'
+        'New-AgentHeartbeatFirewallRule'
+        'Invoke-AgentSync'
+        'Set-AgentProxy'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -24,6 +24,12 @@ namespace EndpointAdmin.Engine.Tests
             ["EndpointAdmin.FirewallMigrationStatus"] = "[EndpointAdmin.FirewallMigrationStatus]@{ Product = 'SesEvolution'; Component = 'AgentHandler'; State = 'InProgress'; FromVersion = '2.6'; ToVersion = '2.7.1'; Migrated = $false; VersionsPresent = '2.6', '2.7.1'; FromVersionRuleCount = 5; ToVersionRuleCount = 6; StartedAt = [datetime]::new(2026, 11, 23, 9, 30, 0, [DateTimeKind]::Utc); Backend = 'Nftables' }",
             ["EndpointAdmin.ConnectionTestResult"] = "Test-AgentConnection localhost -Port 1 -TimeoutSec 2",
             ["EndpointAdmin.PortAvailability"] = "Test-AgentPortAvailability -Port 1, 2 -Protocol UDP",
+            ["EndpointAdmin.AgentManagerSession"] = SharedDeepSecurity.Connect(passThru: true),
+            ["EndpointAdmin.Agent"] = SharedDeepSecurity.Connect() + "Get-Agent -Id 1,2,50,99",
+            ["EndpointAdmin.HeartbeatResult"] = SharedDeepSecurity.Connect() + "Test-AgentHeartbeat -Id 1,2,3,4,97",
+            ["EndpointAdmin.HeartbeatPolicy"] = SharedDeepSecurity.Connect() + "Get-AgentHeartbeatPolicy -PolicyId 4",
+            ["EndpointAdmin.SyncResult"] = SharedDeepSecurity.Connect() + "Invoke-AgentSync -Id 1,2",
+            ["EndpointAdmin.HeartbeatFirewallRule"] = SharedDeepSecurity.Connect() + "New-AgentHeartbeatFirewallRule -PolicyId 2 -SourceIPAddress 10.0.0.10,10.0.0.11 -SourceMacAddress 00:11:22:33:44:55",
         };
 
         private readonly EngineFixture _ps;
@@ -85,7 +91,9 @@ namespace EndpointAdmin.Engine.Tests
         [MemberData(nameof(SampleTypes))]
         public void DeserializedObjectsRenderTheSameTableAsLiveOnes(string typeName)
         {
-            var script = "$x = @(" + Samples[typeName] + "); ";
+            // The same objects both ways: samples that change the manager (IDs, timestamps) differ between runs.
+            Assert.False(_ps.Run("$global:sampleObjects = @(" + Samples[typeName] + ")").Failed);
+            var script = "$x = $global:sampleObjects; ";
             var local = _ps.Shell.InvokeRendered(script + "$x");
             var remote = _ps.Shell.InvokeRendered(script + "$x | ForEach-Object { [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_)) }");
             Assert.False(local.Failed, local.Describe());

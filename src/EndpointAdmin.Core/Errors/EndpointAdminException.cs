@@ -25,5 +25,11 @@ namespace EndpointAdmin.Errors
 
         /// <summary>What the user can do about it, if the core knows (becomes ErrorDetails.RecommendedAction).</summary>
         public string RecommendedAction { get; set; }
+
+        /// <summary>For failures a manager answered: its own message (redacted), for ErrorDetails.</summary>
+        public string ServerMessage { get; set; }
+
+        /// <summary>For failures a manager answered: the HTTP status; 0 otherwise.</summary>
+        public int StatusCode { get; set; }
     }
 }

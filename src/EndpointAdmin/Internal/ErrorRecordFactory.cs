@@ -12,7 +12,8 @@ namespace EndpointAdmin.Internal
         public static ErrorRecord Create(EndpointAdminException ex)
         {
             var record = new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), ex.Target);
-            if (!string.IsNullOrEmpty(ex.RecommendedAction))
+            // ErrorDetails carries the manager's own message (inside ex.Message) and what to do about it.
+            if (!string.IsNullOrEmpty(ex.RecommendedAction) || !string.IsNullOrEmpty(ex.ServerMessage))
             {
                 record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction };
             }

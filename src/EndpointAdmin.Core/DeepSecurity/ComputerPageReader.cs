@@ -1,0 +1,197 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using Newtonsoft.Json;
+
+namespace EndpointAdmin.DeepSecurity
+{
+    /// <summary>One computer as a search page delivers it, with the few settings the provider reads.</summary>
+    internal sealed class ComputerRecord
+    {
+        public Agent Agent;
+
+        /// <summary>Settings present in computerSettings (with overrides=true: the ones set on the computer itself).</summary>
+        public Dictionary<string, string> Settings;
+    }
+
+    /// <summary>
+    /// Reads {"computers":[...]} straight from the response stream, keeping only the fields the
+    /// module uses, so a 5000-computer page never becomes a JSON tree.
+    /// </summary>
+    internal static class ComputerPageReader
+    {
+        public static List<ComputerRecord> Read(Stream stream, ISet<string> settingsWanted)
+        {
+            var list = new List<ComputerRecord>();
+            using (var text = new StreamReader(stream, Encoding.UTF8, false, 65536))
+            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, CloseInput = true })
+            {
+                Expect(reader.Read() && reader.TokenType == JsonToken.StartObject, reader);
+                while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+                {
+                    var name = (string)reader.Value;
+                    reader.Read();
+                    if (name == "computers" && reader.TokenType == JsonToken.StartArray)
+                    {
+                        while (reader.Read() && reader.TokenType == JsonToken.StartObject)
+                        {
+                            list.Add(ReadComputer(reader, settingsWanted));
+                        }
+
+                        Expect(reader.TokenType == JsonToken.EndArray, reader);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
+
+                Expect(reader.TokenType == JsonToken.EndObject, reader);
+            }
+
+            return list;
+        }
+
+        public static ComputerRecord ReadOne(Stream stream, ISet<string> settingsWanted)
+        {
+            using (var text = new StreamReader(stream, Encoding.UTF8))
+            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None })
+            {
+                Expect(reader.Read() && reader.TokenType == JsonToken.StartObject, reader);
+                return ReadComputer(reader, settingsWanted);
+            }
+        }
+
+        private static void Expect(bool condition, JsonTextReader reader)
+        {
+            if (!condition)
+            {
+                throw new JsonReaderException("Unexpected " + reader.TokenType + " at " + reader.Path + ".");
+            }
+        }
+
+        private static ComputerRecord ReadComputer(JsonTextReader reader, ISet<string> settingsWanted)
+        {
+            var agent = new Agent { Product = ManagerProduct.DeepSecurity, StatusMessages = new string[0] };
+            Dictionary<string, string> settings = null;
+            string applianceFingerPrint = null;
+            while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+            {
+                var name = (string)reader.Value;
+                reader.Read();
+                switch (name)
+                {
+                    case "ID": agent.Id = (int)AsLong(reader); break;
+                    case "hostName": agent.Name = reader.Value as string; break;
+                    case "displayName": agent.DisplayName = reader.Value as string; break;
+                    case "lastIPUsed": agent.IPAddress = reader.Value as string; break;
+                    case "platform": agent.Platform = reader.Value as string; break;
+                    case "agentVersion": agent.AgentVersion = reader.Value as string; break;
+                    case "policyID": agent.PolicyId = (int)AsLong(reader); break;
+                    case "lastAgentCommunication": agent.LastContact = DeepSecurityWire.FromMilliseconds(AsNullableLong(reader)); break;
+                    case "lastSendPolicySuccess": agent.LastPolicySent = DeepSecurityWire.FromMilliseconds(AsNullableLong(reader)); break;
+                    case "applianceFingerPrint": applianceFingerPrint = reader.Value as string; break;
+                    case "computerStatus":
+                        if (reader.TokenType == JsonToken.StartObject)
+                        {
+                            ReadStatus(reader, agent);
+                        }
+
+                        break;
+                    case "computerSettings":
+                        if (reader.TokenType == JsonToken.StartObject && settingsWanted != null)
+                        {
+                            settings = ReadSettings(reader, settingsWanted);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            agent.IsVirtualAppliance = !string.IsNullOrEmpty(applianceFingerPrint);
+            return new ComputerRecord { Agent = agent, Settings = settings };
+        }
+
+        private static void ReadStatus(JsonTextReader reader, Agent agent)
+        {
+            while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+            {
+                var name = (string)reader.Value;
+                reader.Read();
+                if (name == "agentStatus")
+                {
+                    agent.Status = DeepSecurityWire.ParseStatus(reader.Value as string);
+                }
+                else if (name == "agentStatusMessages" && reader.TokenType == JsonToken.StartArray)
+                {
+                    var messages = new List<string>();
+                    while (reader.Read() && reader.TokenType != JsonToken.EndArray)
+                    {
+                        if (reader.Value is string s)
+                        {
+                            messages.Add(s);
+                        }
+                    }
+
+                    agent.StatusMessages = messages.ToArray();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        /// <summary>Reads {"name": {"value": "..."}, ...}; absent or null values are left out.</summary>
+        public static Dictionary<string, string> ReadSettings(JsonTextReader reader, ISet<string> wanted)
+        {
+            var settings = new Dictionary<string, string>();
+            while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+            {
+                var name = (string)reader.Value;
+                reader.Read();
+                if (reader.TokenType == JsonToken.StartObject && (wanted == null || wanted.Contains(name)))
+                {
+                    while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+                    {
+                        var inner = (string)reader.Value;
+                        reader.Read();
+                        if (inner == "value" && reader.Value != null)
+                        {
+                            settings[name] = System.Convert.ToString(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            return settings;
+        }
+
+        private static long AsLong(JsonTextReader reader) => AsNullableLong(reader) ?? 0;
+
+        private static long? AsNullableLong(JsonTextReader reader)
+        {
+            if (reader.Value == null)
+            {
+                return null;
+            }
+
+            return System.Convert.ToInt64(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace EndpointAdmin.DeepSecurity
+{
+    /// <summary>
+    /// Every Deep Security REST v1 wire detail in one place: paths, headers, setting names and the
+    /// value strings the manager reads and writes. Names come from the DS 20.0.424 SDK models.
+    /// Choices the public reference could not confirm are marked UNCONFIRMED here and only here;
+    /// the about topic and the cmdlet help repeat them for users.
+    /// </summary>
+    internal static class DeepSecurityWire
+    {
+        public const string ApiRoot = "api/";
+        public const string SecretHeader = "api-secret-key";
+        public const string VersionHeader = "api-version";
+        public const string ApiVersion = "v1";
+
+        /// <summary>The SDK's default (and maximum) maxItems; one page per request keeps requests few and memory flat.</summary>
+        public const int PageSize = 5000;
+
+        public const string IntervalSetting = "platformSettingHeartbeatInterval";
+        public const string MissedThresholdSetting = "platformSettingHeartbeatMissedAlertThreshold";
+        public const string ClockChangeSetting = "platformSettingHeartbeatLocalTimeShiftAlertThreshold";
+        public const string InactiveVmOfflineSetting = "platformSettingHeartbeatInactiveVmOfflineAlertEnabled";
+        public const string DirectionSetting = "platformSettingAgentCommunicationsDirection";
+
+        public const string Unlimited = "Unlimited";
+        public const string DirectionBidirectional = "Bidirectional";
+
+        /// <summary>UNCONFIRMED exact string: the reference only expects "Manager Initiated".</summary>
+        public const string DirectionManagerInitiated = "Manager Initiated";
+        public const string DirectionAgentInitiated = "Agent/Appliance Initiated";
+
+        /// <summary>
+        /// UNCONFIRMED: the interval choices the console offers (values are written "1 Minute",
+        /// "10 Minutes"). The manager is the judge; this list only rejects typos before a request.
+        /// </summary>
+        public static readonly int[] AllowedIntervals = { 1, 2, 3, 4, 5, 10, 15, 20, 30, 60 };
+
+        /// <summary>UNCONFIRMED upper bounds for the missed-heartbeat count and the clock change (minutes).</summary>
+        public const int MaximumMissedThreshold = 100;
+        public const int MaximumClockChangeMinutes = 1440;
+
+        /// <summary>The agent's default heartbeat listening port (Deep Security Agent ports).</summary>
+        public const int DefaultAgentListeningPort = 4118;
+
+        /// <summary>
+        /// UNCONFIRMED: REST v1 has no "send policy now"; a send-policy scheduled task with runNow is
+        /// the documented route. The task is deleted right after it is created (it has run), so
+        /// repeated syncs leave nothing behind.
+        /// </summary>
+        public const bool DeleteSyncTaskAfterRun = true;
+
+        /// <summary>UNCONFIRMED: the clock-change alert shows in agentStatusMessages; matched on this text.</summary>
+        public const string ClockChangeMarker = "Clock Change";
+
+        public static readonly Dictionary<ProxyPurpose, string[]> ProxySettings = new Dictionary<ProxyPurpose, string[]>
+        {
+            // system settings (manager-wide): id only
+            [ProxyPurpose.AgentUpdate] = new[] { "platformSettingProxyAgentUpdateProxyId", null },
+            [ProxyPurpose.ManagerUpdate] = new[] { "platformSettingProxyManagerUpdateProxyId", null },
+            // policy/computer settings: id and the switch that turns it on
+            [ProxyPurpose.SmartProtection] = new[] { "platformSettingSmartProtectionGlobalServerProxyId", "platformSettingSmartProtectionGlobalServerUseProxyEnabled" },
+        };
+
+        public static bool IsSystemWide(ProxyPurpose purpose) => purpose != ProxyPurpose.SmartProtection;
+
+        public static string SettingName(Managers.HeartbeatSetting setting)
+        {
+            switch (setting)
+            {
+                case Managers.HeartbeatSetting.Interval: return IntervalSetting;
+                case Managers.HeartbeatSetting.MissedHeartbeatsBeforeAlert: return MissedThresholdSetting;
+                case Managers.HeartbeatSetting.MaximumClockChange: return ClockChangeSetting;
+                case Managers.HeartbeatSetting.RaiseOfflineErrorsForInactiveVMs: return InactiveVmOfflineSetting;
+                default: return DirectionSetting;
+            }
+        }
+
+        public static string Minutes(int minutes) => minutes.ToString(CultureInfo.InvariantCulture) + (minutes == 1 ? " Minute" : " Minutes");
+
+        /// <summary>Reads "10 Minutes", "1 Minute", "1 Hour", "30 Seconds" or a bare number of minutes; null when unreadable.</summary>
+        public static double? ParseMinutes(string value)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return null;
+            }
+
+            var parts = value.Trim().Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);
+            if (!double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+            {
+                return null;
+            }
+
+            var unit = parts.Length > 1 ? parts[1].ToLowerInvariant() : "minutes";
+            if (unit.StartsWith("sec", StringComparison.Ordinal))
+            {
+                return n / 60;
+            }
+
+            if (unit.StartsWith("hour", StringComparison.Ordinal))
+            {
+                return n * 60;
+            }
+
+            return n;
+        }
+
+        /// <summary>"Unlimited" (null) or a count.</summary>
+        public static int? ParseThreshold(string value)
+        {
+            if (value == null || string.Equals(value.Trim(), Unlimited, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            return int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : (int?)null;
+        }
+
+        public static string DirectionValue(CommunicationDirection direction)
+        {
+            switch (direction)
+            {
+                case CommunicationDirection.ManagerInitiated: return DirectionManagerInitiated;
+                case CommunicationDirection.AgentInitiated: return DirectionAgentInitiated;
+                default: return DirectionBidirectional;
+            }
+        }
+
+        public static CommunicationDirection ParseDirection(string value)
+        {
+            if (string.Equals(value, DirectionManagerInitiated, StringComparison.OrdinalIgnoreCase))
+            {
+                return CommunicationDirection.ManagerInitiated;
+            }
+
+            if (value != null && value.StartsWith("Agent", StringComparison.OrdinalIgnoreCase))
+            {
+                return CommunicationDirection.AgentInitiated;
+            }
+
+            return CommunicationDirection.Bidirectional;
+        }
+
+        public static AgentStatus ParseStatus(string value)
+        {
+            switch (value)
+            {
+                case "active": return AgentStatus.Active;
+                case "inactive": return AgentStatus.Inactive;
+                case "warning": return AgentStatus.Warning;
+                case "error": return AgentStatus.Error;
+                case "not-supported": return AgentStatus.NotSupported;
+                default: return AgentStatus.Unknown;
+            }
+        }
+
+        public static string RuleAction(HeartbeatRuleAction action) => action == HeartbeatRuleAction.Bypass ? "bypass" : "force-allow";
+
+        /// <summary>Console paths from the product document, for NotSupported errors.</summary>
+        public static string ConsolePath(Managers.ManagerCapability capability)
+        {
+            switch (capability)
+            {
+                case Managers.ManagerCapability.ReadHeartbeatPolicy:
+                case Managers.ManagerCapability.WriteHeartbeatPolicy:
+                    return "Policy or Computer editor > Settings > General > Heartbeat";
+                case Managers.ManagerCapability.SetCommunicationDirection:
+                    return "Policy or Computer editor > Settings > General > Communication Direction";
+                case Managers.ManagerCapability.SetProxyByAddress:
+                    return "Administration > System Settings > Proxies (define the proxy there, then pass its ID with Set-AgentProxy -ProxyId)";
+                default:
+                    return null;
+            }
+        }
+
+        public static DateTime? FromMilliseconds(long? ms)
+        {
+            if (ms == null || ms.Value <= 0)
+            {
+                return null;
+            }
+
+            return new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds(ms.Value);
+        }
+    }
+}

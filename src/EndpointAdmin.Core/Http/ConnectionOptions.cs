@@ -1,0 +1,36 @@
+using System;
+using System.Security;
+
+namespace EndpointAdmin.Http
+{
+    /// <summary>How to reach a manager: everything Connect-AgentManager binds, validated once here.</summary>
+    internal sealed class ConnectionOptions
+    {
+        public const int DefaultTimeoutSec = 100;
+        public const int DefaultMaximumRetryCount = 3;
+        public const int DefaultRetryIntervalSec = 2;
+
+        public Uri BaseUri { get; set; }
+
+        /// <summary>The API key, encrypted in memory; turned into a header value only while a request is sent.</summary>
+        public SecureString ApiKey { get; set; }
+
+        public string CertificateThumbprint { get; set; }
+
+        public bool SkipCertificateCheck { get; set; }
+
+        public Uri Proxy { get; set; }
+
+        public string ProxyUserName { get; set; }
+
+        public SecureString ProxyPassword { get; set; }
+
+        public bool NoProxy { get; set; }
+
+        public int TimeoutSec { get; set; } = DefaultTimeoutSec;
+
+        public int MaximumRetryCount { get; set; } = DefaultMaximumRetryCount;
+
+        public int RetryIntervalSec { get; set; } = DefaultRetryIntervalSec;
+    }
+}

@@ -1,0 +1,412 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using EndpointAdmin.Errors;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace EndpointAdmin.Http
+{
+    /// <summary>
+    /// The one HTTP pipeline every manager provider uses: one HttpClient per session, TLS validated
+    /// unless a pin or an explicit skip says otherwise, proxy, a timeout per request, bounded
+    /// retries for what is safe to repeat, cancellation that stops a request or a back-off at once,
+    /// one status map and secret redaction. Providers only say what to send and how to read it.
+    /// </summary>
+    internal sealed class HttpPipeline : IDisposable
+    {
+        private readonly HttpClient _client;
+        private readonly ConnectionOptions _options;
+        private readonly Action<HttpRequestMessage> _authenticate;
+        private readonly RetryPolicy _retry;
+        private string _certificateProblem;
+
+        public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage> authenticate, HttpMessageHandler handler = null)
+        {
+            _options = options;
+            _authenticate = authenticate;
+            _retry = new RetryPolicy(options.MaximumRetryCount, TimeSpan.FromSeconds(options.RetryIntervalSec));
+            _client = new HttpClient(handler ?? CreateHandler(), disposeHandler: true)
+            {
+                // Each request gets its own deadline (it also covers reading the body); see Send.
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+                BaseAddress = options.BaseUri,
+            };
+        }
+
+        /// <summary>Debug lines (method, path, status, timing), already redacted; the cmdlet drains them on its own thread.</summary>
+        public ConcurrentQueue<string> Log { get; } = new ConcurrentQueue<string>();
+
+        /// <summary>Requests sent, retries included (for -Verbose summaries and tests).</summary>
+        public int RequestCount => _requestCount;
+
+        private int _requestCount;
+
+        private HttpClientHandler CreateHandler()
+        {
+            var handler = new HttpClientHandler
+            {
+                UseCookies = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                ServerCertificateCustomValidationCallback = ValidateCertificate,
+            };
+            if (_options.NoProxy)
+            {
+                handler.UseProxy = false;
+            }
+            else if (_options.Proxy != null)
+            {
+                handler.UseProxy = true;
+                handler.Proxy = new ExplicitProxy(_options.Proxy)
+                {
+                    Credentials = _options.ProxyUserName == null ? null : new NetworkCredential(_options.ProxyUserName, _options.ProxyPassword),
+                };
+            }
+
+            return handler;
+        }
+
+        private bool ValidateCertificate(HttpRequestMessage request, X509Certificate2 certificate, X509Chain chain, SslPolicyErrors errors)
+        {
+            if (_options.SkipCertificateCheck)
+            {
+                return true;
+            }
+
+            if (!string.IsNullOrEmpty(_options.CertificateThumbprint))
+            {
+                if (certificate != null && ThumbprintMatches(certificate, _options.CertificateThumbprint))
+                {
+                    return true;
+                }
+
+                _certificateProblem = "its thumbprint " + Describe(certificate) + " is not the pinned " + _options.CertificateThumbprint;
+                return false;
+            }
+
+            if (errors == SslPolicyErrors.None)
+            {
+                return true;
+            }
+
+            _certificateProblem = errors + " for " + Describe(certificate);
+            return false;
+        }
+
+        private static string Describe(X509Certificate2 certificate)
+        {
+            return certificate == null ? "(none)" : "'" + certificate.Subject + "' SHA-1 " + certificate.Thumbprint + " SHA-256 " + Sha256(certificate);
+        }
+
+        /// <summary>A pin is the SHA-1 (what Windows shows) or SHA-256 hex thumbprint, with or without separators.</summary>
+        public static bool ThumbprintMatches(X509Certificate2 certificate, string pin)
+        {
+            var normalized = NormalizeThumbprint(pin);
+            return string.Equals(normalized, certificate.Thumbprint, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(normalized, Sha256(certificate), StringComparison.OrdinalIgnoreCase);
+        }
+
+        public static string NormalizeThumbprint(string pin)
+        {
+            var sb = new StringBuilder(pin.Length);
+            foreach (var c in pin)
+            {
+                if (Uri.IsHexDigit(c))
+                {
+                    sb.Append(char.ToUpperInvariant(c));
+                }
+                else if (c != ':' && c != ' ' && c != '-')
+                {
+                    return null;
+                }
+            }
+
+            return sb.Length == 40 || sb.Length == 64 ? sb.ToString() : null;
+        }
+
+        private static string Sha256(X509Certificate2 certificate)
+        {
+            using (var sha = SHA256.Create())
+            {
+                var hash = sha.ComputeHash(certificate.RawData);
+                var sb = new StringBuilder(64);
+                foreach (var b in hash)
+                {
+                    sb.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                return sb.ToString();
+            }
+        }
+
+        /// <summary>
+        /// Sends a request and reads a 2xx answer with <paramref name="read"/>. Safe requests (reads,
+        /// searches) are repeated on 408/429/5xx, a lost connection or a body that breaks off;
+        /// writes only on 429. Throws EndpointAdminException for failures, OperationCanceledException on cancel.
+        /// </summary>
+        public T Send<T>(HttpMethod method, string path, string jsonBody, bool safe, Func<Stream, T> read, CancellationToken cancel)
+        {
+            return SendAsync(method, path, jsonBody, safe, read, cancel).GetAwaiter().GetResult();
+        }
+
+        public JToken SendJson(HttpMethod method, string path, object body, bool safe, CancellationToken cancel)
+        {
+            var json = body == null ? null : (body as string ?? JsonConvert.SerializeObject(body));
+            return Send(method, path, json, safe, ReadJson, cancel);
+        }
+
+        private static JToken ReadJson(Stream stream)
+        {
+            using (var text = new StreamReader(stream, Encoding.UTF8))
+            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None })
+            {
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                return JToken.ReadFrom(reader);
+            }
+        }
+
+        private async Task<T> SendAsync<T>(HttpMethod method, string path, string jsonBody, bool safe, Func<Stream, T> read, CancellationToken cancel)
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                TimeSpan? retryAfter = null;
+                EndpointAdminException failure;
+                bool retryable;
+                var watch = Stopwatch.StartNew();
+                using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+                {
+                    if (_options.TimeoutSec > 0)
+                    {
+                        deadline.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSec));
+                    }
+
+                    HttpResponseMessage response = null;
+                    try
+                    {
+                        using (var request = new HttpRequestMessage(method, path))
+                        {
+                            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                            if (jsonBody != null)
+                            {
+                                request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+                            }
+
+                            _authenticate(request);
+                            Interlocked.Increment(ref _requestCount);
+                            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                        }
+
+                        Trace(method, path, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), watch, attempt);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            // A synchronous reader cannot watch a token: disposing the response makes its read fail at once.
+                            using (deadline.Token.Register(r => ((IDisposable)r).Dispose(), response))
+                            {
+                                var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                                return read(stream);
+                            }
+                        }
+
+                        var server = await ReadServerMessage(response).ConfigureAwait(false);
+                        retryAfter = RetryAfter(response);
+                        retryable = RetryPolicy.MayRetry(safe, response.StatusCode);
+                        var (id, kind) = HttpStatusMap.Map(response.StatusCode);
+                        failure = new EndpointAdminException(
+                            id,
+                            kind,
+                            method.Method + " " + path,
+                            "The manager answered " + (int)response.StatusCode + " " + response.ReasonPhrase + " to " + method.Method + " " + path + (string.IsNullOrEmpty(server) ? "." : ": " + server))
+                        {
+                            RecommendedAction = HttpStatusMap.RecommendedAction(response.StatusCode),
+                            ServerMessage = server,
+                            StatusCode = (int)response.StatusCode,
+                        };
+                    }
+                    catch (Exception ex) when (cancel.IsCancellationRequested && !(ex is EndpointAdminException))
+                    {
+                        throw new OperationCanceledException("Stopped.", ex, cancel);
+                    }
+                    catch (Exception ex) when (deadline.IsCancellationRequested && !(ex is EndpointAdminException))
+                    {
+                        Trace(method, path, "timeout", watch, attempt);
+                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                        failure = new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, method.Method + " " + path, "The manager did not answer " + method.Method + " " + path + " within " + _options.TimeoutSec + " s.")
+                        {
+                            RecommendedAction = "Raise -TimeoutSec on Connect-AgentManager, or check the manager's load.",
+                        };
+                    }
+                    catch (HttpRequestException ex) when (IsCertificateFailure(ex))
+                    {
+                        throw new EndpointAdminException(ErrorIds.ManagerCertificateRejected, ErrorKind.SecurityError, _options.BaseUri.ToString(), "The manager's TLS certificate was rejected: " + (_certificateProblem ?? Redactor.Redact(Innermost(ex).Message)) + ".", ex)
+                        {
+                            RecommendedAction = "Install a certificate the machine trusts on the manager, or pin the one it has with -CertificateThumbprint after checking it, or (for a lab) use -SkipCertificateCheck.",
+                        };
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException || ex is IOException || ex is ObjectDisposedException)
+                    {
+                        Trace(method, path, "connection failed", watch, attempt);
+                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                        failure = new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _options.BaseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, _options.ApiKey), ex)
+                        {
+                            RecommendedAction = "Check that the manager is reachable (name, port, proxy) and try again.",
+                        };
+                    }
+                    catch (JsonException ex)
+                    {
+                        Trace(method, path, "unreadable body", watch, attempt);
+                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                        failure = new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, _options.ApiKey), ex);
+                    }
+                    finally
+                    {
+                        response?.Dispose();
+                    }
+                }
+
+                if (!retryable || attempt > _retry.MaximumRetryCount)
+                {
+                    throw failure;
+                }
+
+                var delay = _retry.Delay(attempt, retryAfter);
+                Log.Enqueue("retry " + attempt + "/" + _retry.MaximumRetryCount + " of " + method.Method + " " + path + " in " + delay.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + " s (" + failure.ErrorId + ")");
+                try
+                {
+                    await Task.Delay(delay, cancel).ConfigureAwait(false);
+                }
+                catch (TaskCanceledException ex)
+                {
+                    throw new OperationCanceledException("Stopped.", ex, cancel);
+                }
+            }
+        }
+
+        private static bool IsCertificateFailure(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is AuthenticationException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null)
+            {
+                ex = ex.InnerException;
+            }
+
+            return ex;
+        }
+
+        private static TimeSpan? RetryAfter(HttpResponseMessage response)
+        {
+            var header = response.Headers.RetryAfter;
+            if (header == null)
+            {
+                return null;
+            }
+
+            if (header.Delta.HasValue)
+            {
+                return header.Delta;
+            }
+
+            return header.Date.HasValue ? RetryPolicy.ParseRetryAfter(header.Date.Value.ToString("r", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow) : null;
+        }
+
+        /// <summary>The server's own words: {"message": ...} when it sends JSON, else the start of the text.</summary>
+        private async Task<string> ReadServerMessage(HttpResponseMessage response)
+        {
+            string text;
+            try
+            {
+                text = response.Content == null ? null : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
+            {
+                return null;
+            }
+
+            return Redactor.Redact(ServerMessage(text), _options.ApiKey);
+        }
+
+        public static string ServerMessage(string body)
+        {
+            if (string.IsNullOrWhiteSpace(body))
+            {
+                return null;
+            }
+
+            body = body.Trim();
+            if (body.StartsWith("{", StringComparison.Ordinal))
+            {
+                try
+                {
+                    var message = JObject.Parse(body)["message"];
+                    if (message != null && message.Type == JTokenType.String)
+                    {
+                        return (string)message;
+                    }
+                }
+                catch (JsonException)
+                {
+                    // Not JSON after all: fall through to the text.
+                }
+            }
+
+            return body.Length > 500 ? body.Substring(0, 500) + "…" : body;
+        }
+
+        private void Trace(HttpMethod method, string path, string outcome, Stopwatch watch, int attempt)
+        {
+            Log.Enqueue(method.Method + " " + path + " -> " + outcome + " in " + watch.ElapsedMilliseconds + " ms" + (attempt > 1 ? " (attempt " + attempt + ")" : string.Empty));
+        }
+
+        public void Dispose()
+        {
+            _client.Dispose();
+        }
+
+        /// <summary>
+        /// The proxy the user named, for every request of the session. WebProxy would quietly go
+        /// direct for some hosts (loopback, its bypass list); -Proxy means this proxy.
+        /// </summary>
+        private sealed class ExplicitProxy : IWebProxy
+        {
+            private readonly Uri _proxy;
+
+            public ExplicitProxy(Uri proxy)
+            {
+                _proxy = proxy;
+            }
+
+            public ICredentials Credentials { get; set; }
+
+            public Uri GetProxy(Uri destination) => _proxy;
+
+            public bool IsBypassed(Uri host) => false;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using EndpointAdmin.Catalog;
+
+namespace EndpointAdmin.Managers
+{
+    /// <summary>Which agents a command is about. Empty means every agent.</summary>
+    internal sealed class AgentQuery
+    {
+        /// <summary>Name patterns; a pattern holds '*' or '?' wildcards when IsMatch is not exact.</summary>
+        public IList<NamePattern> Names { get; set; }
+
+        public IList<int> Ids { get; set; }
+
+        public int? PolicyId { get; set; }
+    }
+
+    /// <summary>One Test-AgentHeartbeat invocation: one clock reading and each policy read once, across piped records.</summary>
+    internal sealed class HeartbeatRun
+    {
+        public HeartbeatRun(DateTime nowUtc)
+        {
+            Now = nowUtc;
+        }
+
+        public DateTime Now { get; }
+
+        /// <summary>Effective heartbeat settings by policy ID (0: the base policy), filled by the provider.</summary>
+        public Dictionary<int, Dictionary<string, string>> Policies { get; } = new Dictionary<int, Dictionary<string, string>>();
+    }
+
+    /// <summary>What a heartbeat policy command targets.</summary>
+    internal sealed class PolicyTarget
+    {
+        public HeartbeatPolicyScope Scope { get; set; }
+
+        public int? Id { get; set; }
+
+        public string PolicyName { get; set; }
+
+        public static PolicyTarget Base() => new PolicyTarget { Scope = HeartbeatPolicyScope.BasePolicy };
+
+        public override string ToString()
+        {
+            switch (Scope)
+            {
+                case HeartbeatPolicyScope.BasePolicy: return "the base policy";
+                case HeartbeatPolicyScope.Agent: return "agent " + Id;
+                default: return PolicyName != null ? "policy '" + PolicyName + "'" : "policy " + Id;
+            }
+        }
+    }
+
+    /// <summary>A heartbeat policy change, already validated (see HeartbeatSettings.Validate).</summary>
+    internal sealed class HeartbeatChange
+    {
+        public int? IntervalMinutes { get; set; }
+
+        /// <summary>Null: unchanged; 0: Unlimited.</summary>
+        public int? MissedHeartbeatsBeforeAlert { get; set; }
+
+        /// <summary>Null: unchanged; 0: Unlimited.</summary>
+        public int? MaximumClockChangeMinutes { get; set; }
+
+        public bool? RaiseOfflineErrorsForInactiveVMs { get; set; }
+
+        public CommunicationDirection? Direction { get; set; }
+
+        public IList<HeartbeatSetting> Inherit { get; set; } = new List<HeartbeatSetting>();
+
+        public bool IsEmpty => IntervalMinutes == null && MissedHeartbeatsBeforeAlert == null && MaximumClockChangeMinutes == null && RaiseOfflineErrorsForInactiveVMs == null && Direction == null && Inherit.Count == 0;
+    }
+
+    /// <summary>The request for a heartbeat firewall rule, validated.</summary>
+    internal sealed class HeartbeatRuleRequest
+    {
+        public PolicyTarget Policy { get; set; }
+
+        public string Name { get; set; }
+
+        public HeartbeatRuleAction Action { get; set; }
+
+        public int Port { get; set; }
+
+        public string[] SourceIPAddress { get; set; }
+
+        public string[] SourceMacAddress { get; set; }
+    }
+
+    /// <summary>
+    /// One vendor's manager. Every method that a provider does not declare in Capabilities throws
+    /// ManagerCapabilities.NotSupported with the console path from the product document. Methods
+    /// are synchronous over the shared pipeline and honour the token at once; sequences stream.
+    /// </summary>
+    internal interface IAgentManagerProvider : IDisposable
+    {
+        ManagerProduct Product { get; }
+
+        IReadOnlyCollection<ManagerCapability> Capabilities { get; }
+
+        /// <summary>Where the product's console does what <paramref name="capability"/> stands for.</summary>
+        string ConsolePath(ManagerCapability capability);
+
+        /// <summary>A cheap authenticated call; returns the manager's version when it tells.</summary>
+        string CheckConnection(CancellationToken cancel);
+
+        /// <summary>Agents page by page; onPage reports progress after each page.</summary>
+        IEnumerable<Agent> GetAgents(AgentQuery query, Action<int> onPage, CancellationToken cancel);
+
+        /// <summary>Heartbeat verdicts as pages arrive, each policy read once per call.</summary>
+        IEnumerable<HeartbeatResult> TestHeartbeat(AgentQuery query, HeartbeatRun run, Action<int> onPage, CancellationToken cancel);
+
+        HeartbeatPolicy GetHeartbeatPolicy(PolicyTarget target, CancellationToken cancel);
+
+        /// <summary>Resolves the target (ObjectNotFound when it does not exist) without changing anything.</summary>
+        PolicyTarget ResolveTarget(PolicyTarget target, CancellationToken cancel);
+
+        /// <summary>Checks a change against the target's state (e.g. virtual appliances) before anything is written.</summary>
+        void CheckChange(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel);
+
+        HeartbeatPolicy SetHeartbeatPolicy(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel);
+
+        HeartbeatFirewallRule NewHeartbeatFirewallRule(HeartbeatRuleRequest request, CancellationToken cancel);
+
+        SyncResult RequestSync(int agentId, CancellationToken cancel);
+
+        /// <summary>Waits until the manager records a successful send after the request, or the deadline passes.</summary>
+        SyncResult WaitForSync(SyncResult requested, DateTime deadlineUtc, CancellationToken cancel);
+
+        /// <summary>Checks that the purpose fits the target (manager-wide or per policy/agent) without a request.</summary>
+        void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target);
+
+        void SetProxy(ProxyPurpose purpose, PolicyTarget target, int? proxyId, CancellationToken cancel);
+    }
+}

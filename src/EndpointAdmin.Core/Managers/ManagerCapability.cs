@@ -1,0 +1,19 @@
+namespace EndpointAdmin.Managers
+{
+    /// <summary>
+    /// What a manager provider can do. Cmdlets ask for one capability; the capability matrix in the
+    /// docs is tested against what each provider declares (ManagerCapabilityTests).
+    /// </summary>
+    internal enum ManagerCapability
+    {
+        ListAgents,
+        EvaluateHeartbeat,
+        ReadHeartbeatPolicy,
+        WriteHeartbeatPolicy,
+        SetCommunicationDirection,
+        CreateHeartbeatFirewallRule,
+        SyncAgent,
+        SetProxyById,
+        SetProxyByAddress,
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using EndpointAdmin.Errors;
+using EndpointAdmin.Http;
+using EndpointAdmin.Internal;
+using EndpointAdmin.Managers;
+
+namespace EndpointAdmin.Commands
+{
+    /// <summary>
+    /// Connect-AgentManager: opens a session to a manager, proves it with one cheap authenticated
+    /// call, and makes it this runspace's default for the other manager cmdlets.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "AgentManager")]
+    [OutputType(typeof(AgentManagerSession))]
+    public sealed class ConnectAgentManagerCommand : PSCmdlet
+    {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+
+        [Parameter(Mandatory = true, Position = 0)]
+        public ManagerProduct Product { get; set; }
+
+        /// <summary>A string, not a System.Uri, so a malformed value gets this module's error and ErrorId.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Uri { get; set; }
+
+        [Parameter(Mandatory = true)]
+        [ValidateNotNull]
+        public SecureString ApiKey { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string CertificateThumbprint { get; set; }
+
+        [Parameter]
+        public SwitchParameter SkipCertificateCheck { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Proxy { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential ProxyCredential { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoProxy { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = ConnectionOptions.DefaultTimeoutSec;
+
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaximumRetryCount { get; set; } = ConnectionOptions.DefaultMaximumRetryCount;
+
+        [Parameter]
+        [ValidateRange(0, 60)]
+        public int RetryIntervalSec { get; set; } = ConnectionOptions.DefaultRetryIntervalSec;
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            AgentManagerSession session = null;
+            try
+            {
+                var uri = ManagerConnector.ParseUri(Uri, "-Uri");
+                var options = new ConnectionOptions
+                {
+                    ApiKey = ApiKey,
+                    CertificateThumbprint = CertificateThumbprint,
+                    SkipCertificateCheck = SkipCertificateCheck,
+                    Proxy = Proxy == null ? null : ManagerConnector.ParseUri(Proxy, "-Proxy"),
+                    ProxyUserName = ProxyCredential?.UserName,
+                    ProxyPassword = ProxyCredential?.Password,
+                    NoProxy = NoProxy,
+                    TimeoutSec = TimeoutSec,
+                    MaximumRetryCount = MaximumRetryCount,
+                    RetryIntervalSec = RetryIntervalSec,
+                };
+                ManagerConnector.Validate(options);
+                if (SkipCertificateCheck)
+                {
+                    WriteWarning("-SkipCertificateCheck: the manager's certificate is not checked, so anyone between here and " + uri.Host + " can read the API key. Pin the certificate with -CertificateThumbprint instead.");
+                }
+
+                WriteVerbose("Connecting to " + Product + " at " + uri.GetLeftPart(UriPartial.Path) + ".");
+                session = ManagerConnector.Connect(Product, uri, options, _stop.Token);
+            }
+            catch (EndpointAdminException ex)
+            {
+                ThrowTerminatingError(ErrorRecordFactory.Create(ex));
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            SessionStore.Default = session;
+            WriteVerbose("Connected: " + session + "; it is now the default session of this runspace.");
+            if (PassThru)
+            {
+                WriteObject(session);
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            _stop.Cancel();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using EndpointAdmin.Errors;
+using EndpointAdmin.Internal;
+
+namespace EndpointAdmin.Commands
+{
+    /// <summary>Disconnect-AgentManager: closes a session (its HTTP client and key) and forgets it as the default.</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "AgentManager")]
+    public sealed class DisconnectAgentManagerCommand : PSCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public AgentManagerSession Session { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var session = Session ?? SessionStore.Default;
+            if (session == null)
+            {
+                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.ManagerNotConnected, ErrorKind.InvalidOperation, null, "No manager session to disconnect.")));
+                return;
+            }
+
+            session.Connection?.Dispose();
+            session.IsOpen = false;
+            if (ReferenceEquals(SessionStore.Default, session))
+            {
+                SessionStore.Default = null;
+            }
+
+            WriteVerbose("Disconnected " + session + ".");
+        }
+    }
+}

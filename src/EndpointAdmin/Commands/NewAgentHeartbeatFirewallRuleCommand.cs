@@ -1,0 +1,64 @@
+using System.Management.Automation;
+using EndpointAdmin.DeepSecurity;
+using EndpointAdmin.Internal;
+using EndpointAdmin.Managers;
+
+namespace EndpointAdmin.Commands
+{
+    /// <summary>
+    /// New-AgentHeartbeatFirewallRule: the priority-4 Force Allow / Bypass rule the product document
+    /// describes, which replaces the manager's hidden heartbeat rule and admits only the given
+    /// sources to the agent's listening port; created on the manager and assigned to a policy.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "AgentHeartbeatFirewallRule", DefaultParameterSetName = TargetSets.PolicyId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(HeartbeatFirewallRule))]
+    public sealed class NewAgentHeartbeatFirewallRuleCommand : ManagerCmdlet
+    {
+        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyId, ValueFromPipelineByPropertyName = true)]
+        [ValidateRange(1, int.MaxValue)]
+        public int PolicyId { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyName)]
+        [ValidateNotNullOrEmpty]
+        public string PolicyName { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] SourceIPAddress { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] SourceMacAddress { get; set; }
+
+        [Parameter]
+        public int Port { get; set; } = DeepSecurityWire.DefaultAgentListeningPort;
+
+        [Parameter]
+        public HeartbeatRuleAction Action { get; set; } = HeartbeatRuleAction.ForceAllow;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            Require(ManagerCapability.CreateHeartbeatFirewallRule);
+        }
+
+        protected override void ProcessRecord()
+        {
+            var target = TargetSets.From(ParameterSetName, PolicyId, PolicyName, 0);
+            Try(() =>
+            {
+                var request = HeartbeatRuleValidator.Validate(target, Name, Action, Port, SourceIPAddress, SourceMacAddress);
+                request.Policy = Provider.ResolveTarget(target, Cancel);
+                var sources = string.Join(", ", request.SourceIPAddress) + (request.SourceMacAddress.Length > 0 ? " " + string.Join(", ", request.SourceMacAddress) : string.Empty);
+                if (ShouldProcess(request.Policy.ToString(), "Create and assign a priority-4 " + Action + " rule for incoming TCP " + Port + " from " + sources.Trim()))
+                {
+                    WriteObject(Provider.NewHeartbeatFirewallRule(request, Cancel));
+                }
+            });
+        }
+    }
+}

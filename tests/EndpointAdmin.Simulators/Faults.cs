@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+
+namespace EndpointAdmin.Simulators
+{
+    public enum FaultKind
+    {
+        /// <summary>HTTP 429 "Too many API requests" with Retry-After.</summary>
+        RateLimited,
+        /// <summary>HTTP 503 with Retry-After.</summary>
+        Unavailable,
+        /// <summary>The connection is dropped before any answer.</summary>
+        ConnectionReset,
+        /// <summary>A 200 whose JSON body stops half-way.</summary>
+        TruncatedJson,
+        /// <summary>The answer comes after Delay.</summary>
+        Slow,
+    }
+
+    /// <summary>One injected fault: hits the matching requests after SkipMatches of them, Times times.</summary>
+    public sealed class Fault
+    {
+        public FaultKind Kind { get; set; }
+
+        /// <summary>HTTP method to match; null matches any.</summary>
+        public string Method { get; set; }
+
+        /// <summary>Text the path must contain (e.g. "computers/search"); null matches any.</summary>
+        public string PathContains { get; set; }
+
+        public int SkipMatches { get; set; }
+
+        public int Times { get; set; } = 1;
+
+        public int RetryAfterSeconds { get; set; } = 1;
+
+        public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(5);
+
+        internal int Seen;
+
+        internal int Fired;
+    }
+
+    /// <summary>The faults of one test; thread-safe.</summary>
+    public sealed class FaultPlan
+    {
+        private readonly List<Fault> _faults = new List<Fault>();
+
+        public void Add(Fault fault)
+        {
+            lock (_faults)
+            {
+                _faults.Add(fault);
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_faults)
+            {
+                _faults.Clear();
+            }
+        }
+
+        /// <summary>How often faults fired in total.</summary>
+        public int FiredCount
+        {
+            get
+            {
+                lock (_faults)
+                {
+                    var n = 0;
+                    foreach (var f in _faults)
+                    {
+                        n += f.Fired;
+                    }
+
+                    return n;
+                }
+            }
+        }
+
+        internal Fault Next(string method, string path)
+        {
+            lock (_faults)
+            {
+                foreach (var f in _faults)
+                {
+                    if ((f.Method == null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase)) && (f.PathContains == null || path.Contains(f.PathContains, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        f.Seen++;
+                        if (f.Seen > f.SkipMatches && f.Fired < f.Times)
+                        {
+                            f.Fired++;
+                            return f;
+                        }
+                    }
+                }
+
+                return null;
+            }
+        }
+    }
+
+    /// <summary>One request as the simulator saw it (no header values: they would hold the key).</summary>
+    public sealed class RecordedRequest
+    {
+        public string Method { get; set; }
+
+        public string Path { get; set; }
+
+        public string Query { get; set; }
+
+        public string Body { get; set; }
+
+        public int Status { get; set; }
+
+        public bool IsWrite => Method != "GET" && !Path.EndsWith("/search", StringComparison.Ordinal);
+
+        public override string ToString() => Method + " " + Path + Query + " -> " + Status;
+    }
+}
