@@ -131,9 +131,11 @@ namespace EndpointAdmin.Benchmarks
             return TimeSpan.FromTicks(micro * 10);
         }
 
+        // Timed inside a script block, as the command runs in a script or function (top-level
+        // interactive statements are interpreted without the engine's compiled locals).
         private static (TimeSpan Elapsed, long Peak, int Rules) Measure(NamespacedShell shell, string command)
         {
-            var r = shell.Invoke("$sw = [System.Diagnostics.Stopwatch]::StartNew(); " + command + "; $sw.Stop(); $sw.Elapsed.Ticks; [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64; @(Get-FirewallPortRule).Count");
+            var r = shell.Invoke("& { $rules = $global:rules; $sw = [System.Diagnostics.Stopwatch]::StartNew(); " + command.Replace("$global:rules", "$rules") + "; $sw.Stop(); $sw.Elapsed.Ticks }; [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64; @(Get-FirewallPortRule).Count");
             Check(r);
             return (TimeSpan.FromTicks(Convert.ToInt64(r.Output[0].BaseObject, CultureInfo.InvariantCulture)), Convert.ToInt64(r.Output[1].BaseObject, CultureInfo.InvariantCulture), Convert.ToInt32(r.Output[2].BaseObject, CultureInfo.InvariantCulture));
         }

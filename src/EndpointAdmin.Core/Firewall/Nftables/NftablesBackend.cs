@@ -13,8 +13,9 @@ namespace EndpointAdmin.Firewall.Nftables
     /// <summary>
     /// EndpointAdmin's rules in nftables: one table of its own, "inet endpointadmin", with an input
     /// and an output base chain (filter hooks, priority 0, policy accept) and a "records" chain that
-    /// is never hooked or jumped to. It reads and writes only that table, always through nft's JSON
-    /// interface, and applies each change set as one nft transaction.
+    /// is never hooked or jumped to, each created when a rule first needs it. It reads and writes only
+    /// that table, always through nft's JSON interface, and applies each change set as one nft
+    /// transaction.
     ///
     /// A rule is one nftables rule per address family it names, each commented "ea1 {json}" with the
     /// rule's metadata (name, display name, group, action, enabled, catalog origin). nftables allows
@@ -100,13 +101,6 @@ namespace EndpointAdmin.Firewall.Nftables
         {
             var state = (State)basis.BackendState;
             var batch = new List<Command>();
-            if (!state.TableExists)
-            {
-                batch.Add(new Command(null, Verb("add", "table", new JObject { ["family"] = Family, ["name"] = Table })));
-                batch.Add(new Command(null, Verb("add", "chain", BaseChain("input"))));
-                batch.Add(new Command(null, Verb("add", "chain", BaseChain("output"))));
-                batch.Add(new Command(null, Verb("add", "chain", new JObject { ["family"] = Family, ["table"] = Table, ["name"] = RecordsChain })));
-            }
 
             foreach (var name in changes.Remove)
             {
@@ -134,6 +128,28 @@ namespace EndpointAdmin.Firewall.Nftables
                 var payload = JsonConvert.SerializeObject(new JObject { ["t"] = "doc", ["k"] = doc.Key, ["v"] = doc.Value }, AsciiJson);
                 batch.AddRange(Records(doc.Key, Id(DocumentKey(doc.Key)), payload));
             }
+
+            // The table and only the chains its rules need: every base chain is a netfilter hook
+            // that each packet passes through and that takes time to register.
+            var setup = new List<Command>();
+            if (!state.TableExists)
+            {
+                setup.Add(new Command(null, Verb("add", "table", new JObject { ["family"] = Family, ["name"] = Table })));
+            }
+
+            var needed = new HashSet<string>(batch.Where(c => c.Json["add"]?["rule"] != null || c.Json["insert"]?["rule"] != null)
+                .Select(c => (string)(c.Json["add"] ?? c.Json["insert"])["rule"]["chain"]), StringComparer.Ordinal);
+            foreach (var chain in new[] { "input", "output", RecordsChain })
+            {
+                if (needed.Contains(chain) && !state.Chains.Contains(chain))
+                {
+                    setup.Add(new Command(null, Verb("add", "chain", chain == RecordsChain
+                        ? new JObject { ["family"] = Family, ["table"] = Table, ["name"] = RecordsChain }
+                        : BaseChain(chain))));
+                }
+            }
+
+            batch.InsertRange(0, setup);
 
             return batch;
         }
@@ -379,13 +395,7 @@ namespace EndpointAdmin.Firewall.Nftables
                 }
             }
 
-            foreach (var required in new[] { "input", "output", RecordsChain })
-            {
-                if (!chainsSeen.Contains(required))
-                {
-                    throw Modified("chain " + required + " is missing");
-                }
-            }
+            state.Chains.UnionWith(chainsSeen);
 
             var payloads = new Dictionary<string, JObject>(StringComparer.Ordinal);
             foreach (var c in chunks)
@@ -788,6 +798,9 @@ namespace EndpointAdmin.Firewall.Nftables
             }
 
             public bool TableExists { get; }
+
+            /// <summary>The chains the table has; one is created when a rule first needs it.</summary>
+            public HashSet<string> Chains { get; } = new HashSet<string>(StringComparer.Ordinal);
 
             public void AddHandles(string key, IEnumerable<RuleHandle> handles)
             {
