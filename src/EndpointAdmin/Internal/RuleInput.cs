@@ -24,19 +24,20 @@ namespace EndpointAdmin.Internal
         /// Reads a piped object; <paramref name="direction"/> and <paramref name="protocol"/> (from the
         /// command line) stand in where the object has none.
         /// </summary>
-        public static FirewallPortRule From(PSObject input, Direction? direction, Protocol? protocol)
+        public static FirewallPortRule From(PSObject piped, Direction? direction, Protocol? protocol)
         {
-            if (input.BaseObject is PortRequirement requirement)
+            if (piped.BaseObject is PortRequirement requirement)
             {
                 return FirewallRuleNormalizer.FromRequirement(requirement);
             }
 
-            if (input.BaseObject is FirewallPortRule rule)
+            if (piped.BaseObject is FirewallPortRule rule)
             {
                 return rule.Copy();
             }
 
-            if (input.TypeNames.Contains("Deserialized." + RequirementType))
+            var input = new Bag(piped);
+            if (piped.TypeNames.Contains("Deserialized." + RequirementType))
             {
                 return FirewallRuleNormalizer.FromRequirement(new PortRequirement
                 {
@@ -86,18 +87,18 @@ namespace EndpointAdmin.Internal
                 string.Format(CultureInfo.InvariantCulture, "The rule '{0}' needs a {1} (Inbound/Outbound, TCP/UDP), or pipe in a catalog row from Get-AgentPortRequirement.", rule, missing));
         }
 
-        private static object Value(PSObject input, string name)
+        private static object Value(Bag input, string name)
         {
-            var value = input.Properties[name]?.Value;
+            input.Values.TryGetValue(name, out var value);
             return value is PSObject p ? p.BaseObject : value;
         }
 
-        private static string Text(PSObject input, string name)
+        private static string Text(Bag input, string name)
         {
             return Value(input, name)?.ToString();
         }
 
-        private static string[] Strings(PSObject input, string name)
+        private static string[] Strings(Bag input, string name)
         {
             var value = Value(input, name);
             if (value == null)
@@ -119,7 +120,7 @@ namespace EndpointAdmin.Internal
             return new[] { Convert.ToString(value, CultureInfo.InvariantCulture) };
         }
 
-        private static T? Read<T>(PSObject input, string name)
+        private static T? Read<T>(Bag input, string name)
             where T : struct
         {
             var value = Value(input, name);
@@ -140,6 +141,23 @@ namespace EndpointAdmin.Internal
                     value,
                     string.Format(CultureInfo.InvariantCulture, "The {0} '{1}' of a piped rule is not valid: {2}", name, value, ex.Message));
             }
+        }
+
+        /// <summary>The object's properties read once: a name lookup on a PSObject walks its member collections every time.</summary>
+        private sealed class Bag
+        {
+            public Bag(PSObject input)
+            {
+                foreach (var property in input.Properties)
+                {
+                    if (!Values.ContainsKey(property.Name))
+                    {
+                        Values[property.Name] = property.Value;
+                    }
+                }
+            }
+
+            public Dictionary<string, object> Values { get; } = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
         }
     }
 }
