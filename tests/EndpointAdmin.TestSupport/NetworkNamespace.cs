@@ -134,6 +134,15 @@ namespace EndpointAdmin.TestSupport
                 }
             }
 
+            // Root is not always enough (a container without CAP_SYS_ADMIN): try one.
+            var probe = "ea-probe-" + Environment.ProcessId;
+            var added = Run("ip", "netns add " + probe);
+            if (added.ExitCode != 0)
+            {
+                return "cannot create a network namespace here: " + added.Error.Trim();
+            }
+
+            Run("ip", "netns del " + probe);
             return null;
         }
     }

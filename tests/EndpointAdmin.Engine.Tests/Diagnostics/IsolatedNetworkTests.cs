@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
+using EndpointAdmin.TestSupport;
 using Xunit;
 
 namespace EndpointAdmin.Engine.Tests.Diagnostics
@@ -29,7 +30,7 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
                 .ToDictionary(f => f[1] + ":" + f[2] + "/" + f[3], f => f);
         }
 
-        [Fact]
+        [NetnsFact]
         public void ADroppingTargetTimesOutARefusingOneIsRefusedAndNoRouteIsUnreachable()
         {
             using var ns = new TestNamespaces(
