@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
@@ -74,14 +75,34 @@ namespace EndpointAdmin.TestSupport
 
         public static ProcessResult Run(string file, string arguments, bool check = false, string input = null, int timeoutMs = 60000)
         {
-            var psi = new ProcessStartInfo(file, arguments)
+            return Run(new ProcessStartInfo(file, arguments), check, input, timeoutMs, null);
+        }
+
+        /// <summary>Runs a program with an argument list (no quoting) and extra environment variables.</summary>
+        public static ProcessResult Run(string file, IEnumerable<string> arguments, IDictionary<string, string> environment = null, bool check = false, int timeoutMs = 60000)
+        {
+            var psi = new ProcessStartInfo(file);
+            foreach (var a in arguments)
             {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
+                psi.ArgumentList.Add(a);
+            }
+
+            return Run(psi, check, null, timeoutMs, environment);
+        }
+
+        private static ProcessResult Run(ProcessStartInfo psi, bool check, string input, int timeoutMs, IDictionary<string, string> environment)
+        {
+            psi.UseShellExecute = false;
+            psi.RedirectStandardInput = true;
+            psi.RedirectStandardOutput = true;
+            psi.RedirectStandardError = true;
             psi.Environment["LC_ALL"] = "C";
+            foreach (var pair in environment ?? new Dictionary<string, string>())
+            {
+                psi.Environment[pair.Key] = pair.Value;
+            }
+
+            var what = psi.FileName + " " + (psi.ArgumentList.Count > 0 ? string.Join(" ", psi.ArgumentList) : psi.Arguments);
             using (var p = Process.Start(psi))
             {
                 var output = p.StandardOutput.ReadToEndAsync();
@@ -95,13 +116,13 @@ namespace EndpointAdmin.TestSupport
                 if (!p.WaitForExit(timeoutMs))
                 {
                     p.Kill(true);
-                    throw new TimeoutException(file + " " + arguments + " did not finish in " + timeoutMs + " ms");
+                    throw new TimeoutException(what + " did not finish in " + timeoutMs + " ms");
                 }
 
                 var result = new ProcessResult(p.ExitCode, output.Result, error.Result);
                 if (check && result.ExitCode != 0)
                 {
-                    throw new InvalidOperationException(file + " " + arguments + " failed (" + result.ExitCode + "): " + result.Error);
+                    throw new InvalidOperationException(what + " failed (" + result.ExitCode + "): " + result.Error);
                 }
 
                 return result;

@@ -59,7 +59,7 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
         [Fact]
         public void AManagerThatOnlySpeaksTls10IsFlaggedAndJudgedAgainstTheAgentVersions()
         {
-            Assert.True(TestNamespaces.Exec("openssl", 10_000, "version").Item1 == 0, "the openssl command line tool is needed for a TLS 1.0 server");
+            Assert.True(NetworkNamespace.Run("openssl", "version").ExitCode == 0, "the openssl command line tool is needed for a TLS 1.0 server");
             var folder = Directory.CreateTempSubdirectory("ea6tls").FullName;
             try
             {

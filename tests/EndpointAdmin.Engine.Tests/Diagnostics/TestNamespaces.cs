@@ -1,8 +1,8 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using EndpointAdmin.Host;
+using EndpointAdmin.TestSupport;
 using Xunit;
 
 namespace EndpointAdmin.Engine.Tests.Diagnostics
@@ -19,39 +19,22 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
         public const string ClientAddress = "10.66.6.1";
         public const string TargetAddress = "10.66.6.2";
 
+        private readonly NetworkNamespace _client;
+        private readonly NetworkNamespace _target;
+
         public TestNamespaces(string targetRules, string clientHosts)
         {
-            var tag = Environment.ProcessId % 100000;
-            Client = "ea6c" + tag;
-            Target = "ea6t" + tag;
-            Cleanup();
-            Run("ip", "netns add " + Client);
-            Run("ip", "netns add " + Target);
-            Run("ip", "-n " + Client + " link set lo up");
-            Run("ip", "-n " + Target + " link set lo up");
-            Run("ip", "link add vc" + tag + " netns " + Client + " type veth peer name vt" + tag + " netns " + Target);
-            Run("ip", "-n " + Client + " addr add " + ClientAddress + "/24 dev vc" + tag);
-            Run("ip", "-n " + Target + " addr add " + TargetAddress + "/24 dev vt" + tag);
-            Run("ip", "-n " + Client + " link set vc" + tag + " up");
-            Run("ip", "-n " + Target + " link set vt" + tag + " up");
-            var rules = Path.GetTempFileName();
-            File.WriteAllText(rules, "table inet ea6test {\n chain input {\n  type filter hook input priority 0; policy accept;\n" + targetRules + "\n }\n}\n");
-            try
-            {
-                Run("ip", "netns exec " + Target + " nft -f " + rules);
-            }
-            finally
-            {
-                File.Delete(rules);
-            }
-
+            _client = NetworkNamespace.Create("dc");
+            _target = NetworkNamespace.Create("dt");
+            NetworkNamespace.Link(_client, _target, "10.66.6", (Environment.ProcessId % 10000).ToString());
+            _target.Nft("table inet ea6test {\n chain input {\n  type filter hook input priority 0; policy accept;\n" + targetRules + "\n }\n}\n");
             Directory.CreateDirectory(HostsFolder);
             File.WriteAllText(Path.Combine(HostsFolder, "hosts"), "127.0.0.1 localhost\n" + clientHosts + "\n");
         }
 
-        public string Client { get; }
+        public string Client => _client.Name;
 
-        public string Target { get; }
+        public string Target => _target.Name;
 
         private string HostsFolder => "/etc/netns/" + Client;
 
@@ -63,53 +46,13 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
 
         public void Dispose()
         {
-            Cleanup();
-        }
-
-        private void Cleanup()
-        {
-            Exec("ip", 10_000, "netns", "del", Client);
-            Exec("ip", 10_000, "netns", "del", Target);
             if (Directory.Exists(HostsFolder))
             {
                 Directory.Delete(HostsFolder, true);
             }
-        }
 
-        private static void Run(string file, string arguments)
-        {
-            var (exit, output, error) = Exec(file, 10_000, arguments.Split(' '));
-            Assert.True(exit == 0, file + " " + arguments + " failed (" + exit + "): " + error + output + " - these tests need root, iproute2 and nftables.");
-        }
-
-        internal static (int, string, string) Exec(string file, int timeoutMs, params string[] arguments)
-        {
-            return Exec(file, timeoutMs, null, arguments);
-        }
-
-        internal static (int, string, string) Exec(string file, int timeoutMs, System.Collections.Generic.IDictionary<string, string> environment, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var pair in environment ?? new System.Collections.Generic.Dictionary<string, string>())
-            {
-                start.Environment[pair.Key] = pair.Value;
-            }
-
-            foreach (var a in arguments)
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start);
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(timeoutMs))
-            {
-                process.Kill(true);
-                return (-1, output.Result, "timed out");
-            }
-
-            return (process.ExitCode, output.Result, error.Result);
+            _client.Dispose();
+            _target.Dispose();
         }
     }
 
@@ -121,9 +64,9 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
         {
             var host = typeof(InProcessPowerShell).Assembly.Location;
             var command = prefix.Concat(new[] { "dotnet", host, "-Width", "400", "-Command", script }).ToArray();
-            var (exit, output, error) = TestNamespaces.Exec(command[0], 120_000, environment, command.Skip(1).ToArray());
-            Assert.True(exit == 0, "the host exited " + exit + ": " + error + output);
-            return output;
+            var result = NetworkNamespace.Run(command[0], command.Skip(1), environment, timeoutMs: 120_000);
+            Assert.True(result.ExitCode == 0, "the host exited " + result.ExitCode + ": " + result.Error + result.Output);
+            return result.Output;
         }
     }
 }
