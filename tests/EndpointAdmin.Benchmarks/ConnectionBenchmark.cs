@@ -9,6 +9,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using EndpointAdmin.Host;
+using EndpointAdmin.TestSupport;
 
 namespace EndpointAdmin.Benchmarks
 {
@@ -62,45 +63,30 @@ namespace EndpointAdmin.Benchmarks
 
         private int RunInOwnNamespace()
         {
-            var ns = "ea6bench" + Environment.ProcessId;
+            NetworkNamespace ns;
             try
             {
-                Exec("ip", "netns", "add", ns);
-                Exec("ip", "-n", ns, "link", "set", "lo", "up");
-                var rules = Path.GetTempFileName();
-                File.WriteAllText(rules, "table inet eabench {\n chain input {\n  type filter hook input priority 0; policy accept;\n  tcp dport { " + string.Join(", ", SilentPorts) + " } drop\n }\n}\n");
-                try
-                {
-                    Exec("ip", "netns", "exec", ns, "nft", "-f", rules);
-                }
-                finally
-                {
-                    File.Delete(rules);
-                }
+                ns = NetworkNamespace.Create("cb");
             }
             catch (Exception ex)
             {
                 Console.Error.WriteLine("connection: cannot create the benchmark's network namespace (" + ex.Message + "). It needs root, iproute2 and nftables; without a target that drops packets the workload would not be the one measured here.");
-                TryExec("ip", "netns", "del", ns);
                 return 1;
             }
 
-            try
+            using (ns)
             {
+                ns.Nft("table inet eabench {\n chain input {\n  type filter hook input priority 0; policy accept;\n  tcp dport { " + string.Join(", ", SilentPorts) + " } drop\n }\n}\n");
                 var start = new ProcessStartInfo("ip") { UseShellExecute = false };
-                foreach (var a in new[] { "netns", "exec", ns, "dotnet", typeof(ConnectionBenchmark).Assembly.Location, Name })
+                foreach (var a in new[] { "netns", "exec", ns.Name, "dotnet", typeof(ConnectionBenchmark).Assembly.Location, Name })
                 {
                     start.ArgumentList.Add(a);
                 }
 
-                start.Environment[InsideVariable] = ns;
+                start.Environment[InsideVariable] = ns.Name;
                 using var child = Process.Start(start);
                 child.WaitForExit();
                 return child.ExitCode;
-            }
-            finally
-            {
-                TryExec("ip", "netns", "del", ns);
             }
         }
 
@@ -225,35 +211,6 @@ namespace EndpointAdmin.Benchmarks
             catch (AggregateException)
             {
                 return false;
-            }
-        }
-
-        private static void Exec(params string[] command)
-        {
-            var start = new ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in command.Skip(1))
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            using var process = Process.Start(start);
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException(string.Join(" ", command) + ": " + error.Trim());
-            }
-        }
-
-        private static void TryExec(params string[] command)
-        {
-            try
-            {
-                Exec(command);
-            }
-            catch (Exception)
-            {
-                // Cleanup of something that may not exist.
             }
         }
 
