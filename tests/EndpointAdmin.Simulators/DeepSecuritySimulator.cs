@@ -319,25 +319,7 @@ namespace EndpointAdmin.Simulators
 
             if (s.Length == 2 && s[0] == "firewallrules" && int.TryParse(s[1], out var rid))
             {
-                JsonObject rule;
-                lock (Fleet.Gate)
-                {
-                    _rules.TryGetValue(rid, out rule);
-                    if (rule != null && method == "DELETE")
-                    {
-                        _rules.Remove(rid);
-                    }
-                }
-
-                if (rule == null)
-                {
-                    await Message(context, record, 404, "The firewall rule does not exist.");
-                }
-                else
-                {
-                    await Json(context, record, 200, method == "DELETE" ? null : rule);
-                }
-
+                await GetOrDelete(context, record, method, _rules, rid, "The firewall rule does not exist.");
                 return;
             }
 
@@ -349,25 +331,7 @@ namespace EndpointAdmin.Simulators
 
             if (s.Length == 2 && s[0] == "scheduledtasks" && int.TryParse(s[1], out var tid))
             {
-                JsonObject task;
-                lock (Fleet.Gate)
-                {
-                    _tasks.TryGetValue(tid, out task);
-                    if (task != null && method == "DELETE")
-                    {
-                        _tasks.Remove(tid);
-                    }
-                }
-
-                if (task == null)
-                {
-                    await Message(context, record, 404, "The scheduled task does not exist.");
-                }
-                else
-                {
-                    await Json(context, record, 200, method == "DELETE" ? null : task);
-                }
-
+                await GetOrDelete(context, record, method, _tasks, tid, "The scheduled task does not exist.");
                 return;
             }
 
@@ -986,6 +950,29 @@ namespace EndpointAdmin.Simulators
         private static Task Message(HttpContext context, RecordedRequest record, int status, string message)
         {
             return Json(context, record, status, new JsonObject { ["message"] = message });
+        }
+
+        /// <summary>GET or DELETE of one stored resource by ID (firewall rules, scheduled tasks): 404 with the manager's message when absent.</summary>
+        private async Task GetOrDelete(HttpContext context, RecordedRequest record, string method, Dictionary<int, JsonObject> store, int id, string missing)
+        {
+            JsonObject item;
+            lock (Fleet.Gate)
+            {
+                store.TryGetValue(id, out item);
+                if (item != null && method == "DELETE")
+                {
+                    store.Remove(id);
+                }
+            }
+
+            if (item == null)
+            {
+                await Message(context, record, 404, missing);
+            }
+            else
+            {
+                await Json(context, record, 200, method == "DELETE" ? null : item);
+            }
         }
 
         private static async Task Json(HttpContext context, RecordedRequest record, int status, JsonObject body)
