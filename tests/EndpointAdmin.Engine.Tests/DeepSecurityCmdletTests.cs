@@ -30,8 +30,8 @@ namespace EndpointAdmin.Engine.Tests
         {
             var agents = Succeeded(_ds.Run("Get-Agent"));
             Assert.Equal(_sim.Fleet.Count, agents.Count);
-            Assert.Equal(Enumerable.Range(1, _sim.Fleet.Count), agents.Select(a => (int)Prop(a, "Id")).OrderBy(i => i));
-            var seven = agents.Single(a => (int)Prop(a, "Id") == 7);
+            Assert.Equal(Enumerable.Range(1, _sim.Fleet.Count), agents.Select(a => int.Parse((string)Prop(a, "Id"))).OrderBy(i => i));
+            var seven = agents.Single(a => int.Parse((string)Prop(a, "Id")) == 7);
             Assert.Equal(_sim.Fleet.HostName(7), Text(seven, "Name"));
             Assert.Equal(_sim.Fleet.PolicyId(7), (int)Prop(seven, "PolicyId"));
             Assert.Equal("DeepSecurity", Text(seven, "Product"));
@@ -39,7 +39,7 @@ namespace EndpointAdmin.Engine.Tests
             var contact = (DateTime)Prop(seven, "LastContact");
             Assert.Equal(DateTimeKind.Utc, contact.Kind);
             Assert.Equal(_sim.Fleet.LastContactMs(7), (long)(contact - DateTime.UnixEpoch).TotalMilliseconds);
-            Assert.True((bool)Prop(agents.Single(a => (int)Prop(a, "Id") == 50), "IsVirtualAppliance"));
+            Assert.True((bool)Prop(agents.Single(a => int.Parse((string)Prop(a, "Id")) == 50), "IsVirtualAppliance"));
             Assert.False((bool)Prop(seven, "IsVirtualAppliance"));
         }
 
@@ -49,7 +49,7 @@ namespace EndpointAdmin.Engine.Tests
             var expected = Enumerable.Range(1, _sim.Fleet.Count).Where(i => _sim.Fleet.HostName(i).StartsWith("web", StringComparison.Ordinal) && _sim.Fleet.PolicyId(i) == 1).ToArray();
             var agents = Succeeded(_ds.Run("Get-Agent -Name web* -PolicyId 1"));
             Assert.NotEmpty(expected);
-            Assert.Equal(expected, agents.Select(a => (int)Prop(a, "Id")));
+            Assert.Equal(expected, agents.Select(a => int.Parse((string)Prop(a, "Id"))));
             var search = Assert.Single(_sim.Requests, r => r.Path == "/api/computers/search");
             Assert.Contains("\"stringValue\":\"web%\"", search.Body);
             Assert.Contains("\"policyID\"", search.Body);
@@ -59,8 +59,8 @@ namespace EndpointAdmin.Engine.Tests
         public void GetAgentReportsMissingLiteralNamesAndIdsAndKeepsTheRest()
         {
             var result = _ds.Run("Get-Agent -Id 5, 999999");
-            Assert.Equal(new[] { 5 }, result.Output.Select(a => (int)Prop(a, "Id")));
-            SingleError(result, "AgentNotFound", "GetAgentCommand", ErrorCategory.ObjectNotFound, 999999);
+            Assert.Equal(new[] { 5 }, result.Output.Select(a => int.Parse((string)Prop(a, "Id"))));
+            SingleError(result, "AgentNotFound", "GetAgentCommand", ErrorCategory.ObjectNotFound, "999999");
             var byName = _ds.Run("Get-Agent -Name nosuchhost");
             SingleError(byName, "AgentNotFound", "GetAgentCommand", ErrorCategory.ObjectNotFound, "nosuchhost");
             Assert.Empty(_ds.Run("Get-Agent -Name nosuch*").Errors);
@@ -76,7 +76,7 @@ namespace EndpointAdmin.Engine.Tests
             var statuses = new HashSet<string>();
             foreach (var r in results)
             {
-                var id = (int)Prop(r, "AgentId");
+                var id = int.Parse((string)Prop(r, "AgentId"));
                 var now = (DateTime)Prop(r, "CheckedAt");
                 var interval = double.Parse(_sim.Fleet.EffectiveComputerSetting(id, "platformSettingHeartbeatInterval").Split(' ')[0]);
                 var threshold = _sim.Fleet.EffectiveComputerSetting(id, "platformSettingHeartbeatMissedAlertThreshold");
@@ -110,7 +110,7 @@ namespace EndpointAdmin.Engine.Tests
         {
             var expected = Enumerable.Range(1, _sim.Fleet.Count).Where(i => _sim.Fleet.HostName(i).StartsWith("db", StringComparison.Ordinal)).ToArray();
             var results = Succeeded(_ds.Run("Get-Agent -Name db* | Test-AgentHeartbeat"));
-            Assert.Equal(expected, results.Select(r => (int)Prop(r, "AgentId")));
+            Assert.Equal(expected, results.Select(r => int.Parse((string)Prop(r, "AgentId"))));
             Assert.Equal(expected.Select(i => _sim.Fleet.PolicyId(i)).Distinct().Count(), _sim.Requests.Count(q => q.Method == "GET" && q.Path.StartsWith("/api/policies/", StringComparison.Ordinal)));
         }
 
@@ -118,11 +118,11 @@ namespace EndpointAdmin.Engine.Tests
         public void TestAgentHeartbeatReportsUnknownAgentsAndTestsTheRest()
         {
             var result = _ds.Run("Test-AgentHeartbeat -Name web000001, nosuchhost");
-            Assert.Equal(new[] { 1 }, result.Output.Select(r => (int)Prop(r, "AgentId")));
+            Assert.Equal(new[] { 1 }, result.Output.Select(r => int.Parse((string)Prop(r, "AgentId"))));
             SingleError(result, "AgentNotFound", "TestAgentHeartbeatCommand", ErrorCategory.ObjectNotFound, "nosuchhost");
             var byId = _ds.Run("Test-AgentHeartbeat -Id 2, 777777");
             Assert.Single(byId.Output);
-            SingleError(byId, "AgentNotFound", "TestAgentHeartbeatCommand", ErrorCategory.ObjectNotFound, 777777);
+            SingleError(byId, "AgentNotFound", "TestAgentHeartbeatCommand", ErrorCategory.ObjectNotFound, "777777");
         }
 
         [Fact]
@@ -308,7 +308,7 @@ namespace EndpointAdmin.Engine.Tests
         {
             var tasksBefore = _sim.TaskCount;
             var results = Succeeded(_ds.Run("Test-AgentHeartbeat -Id 1, 2 | Invoke-AgentSync -Wait -TimeoutSec 20"));
-            Assert.Equal(new[] { 1, 2 }, results.Select(r => (int)Prop(r, "AgentId")));
+            Assert.Equal(new[] { 1, 2 }, results.Select(r => int.Parse((string)Prop(r, "AgentId"))));
             Assert.All(results, r => Assert.Equal("Succeeded", Text(r, "Status")));
             Assert.All(results, r => Assert.NotNull(Prop(r, "LastPolicySent")));
             var tasks = _sim.Writes.Where(w => w.Path == "/api/scheduledtasks").ToList();
@@ -325,7 +325,7 @@ namespace EndpointAdmin.Engine.Tests
             var result = _ds.Run("Invoke-AgentSync -Id $args[0] -Wait -TimeoutSec 1", never);
             var output = Assert.Single(result.Output);
             Assert.Equal("TimedOut", Text(output, "Status"));
-            SingleError(result, "ManagerTimeout", "InvokeAgentSyncCommand", ErrorCategory.OperationTimeout, never);
+            SingleError(result, "ManagerTimeout", "InvokeAgentSyncCommand", ErrorCategory.OperationTimeout, never.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         [Fact]

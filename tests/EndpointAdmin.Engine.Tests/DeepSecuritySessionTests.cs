@@ -125,6 +125,21 @@ namespace EndpointAdmin.Engine.Tests
             Assert.Empty(_sim.Requests);
         }
 
+        [Theory]
+        [InlineData("Connect-AgentManager -Product DeepSecurity -Uri $args[0] -Credential ([pscredential]::new('admin', $args[1])) -SkipCertificateCheck", "DeepSecurity")]
+        [InlineData("Connect-AgentManager -Product DeepSecurity -Uri $args[0] -ApiKey $args[1] -ApplicationId app -SkipCertificateCheck", "ApplicationId")]
+        [InlineData("Connect-AgentManager -Product KasperskySecurityCenter -Uri $args[0] -ApiKey $args[1] -SkipCertificateCheck", "KasperskySecurityCenter")]
+        [InlineData("Connect-AgentManager -Product ApexCentral -Uri $args[0] -ApiKey $args[1] -SkipCertificateCheck", "ApplicationId")]
+        public void ASecretOfTheWrongKindForTheProductIsRejectedBeforeAnyRequest(string script, string target)
+        {
+            using var shell = new InProcessPowerShell();
+            var result = shell.Invoke(script, _sim.Uri, DeepSecurityFixture.Key(_sim.ApiKey));
+            Assert.Equal("ManagerParameterInvalid,EndpointAdmin.Commands.ConnectAgentManagerCommand", Failure(result).FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.InvalidArgument, Failure(result).CategoryInfo.Category);
+            Assert.Equal(target, Failure(result).TargetObject);
+            Assert.Empty(_sim.Requests);
+        }
+
         [Fact]
         public void TheConnectionGoesThroughTheGivenProxyWithItsCredential()
         {

@@ -21,7 +21,7 @@ Describe 'Connect-AgentManager' -Tag 'Unit' {
         It 'has the expected parameters' {
             $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
             $actual = (Get-Command Connect-AgentManager).Parameters.Keys | Where-Object { $_ -notin $common }
-            Compare-Object -ReferenceObject @('Product', 'Uri', 'ApiKey', 'CertificateThumbprint', 'SkipCertificateCheck', 'Proxy', 'ProxyCredential', 'NoProxy', 'TimeoutSec', 'MaximumRetryCount', 'RetryIntervalSec', 'PassThru') -DifferenceObject @($actual) | Should -BeNullOrEmpty
+            Compare-Object -ReferenceObject @('Product', 'Uri', 'ApiKey', 'ApplicationId', 'Credential', 'VirtualServer', 'Domain', 'CertificateThumbprint', 'SkipCertificateCheck', 'Proxy', 'ProxyCredential', 'NoProxy', 'TimeoutSec', 'MaximumRetryCount', 'RetryIntervalSec', 'PassThru') -DifferenceObject @($actual) | Should -BeNullOrEmpty
         }
 
         It 'has no -WhatIf (it changes nothing on the manager)' {
@@ -45,6 +45,19 @@ Describe 'Connect-AgentManager' -Tag 'Unit' {
         It 'rejects a malformed thumbprint and contradictory options with ManagerParameterInvalid' {
             { Connect-AgentManager -Product DeepSecurity -Uri https://127.0.0.1:1 -ApiKey $key -CertificateThumbprint xyz -ErrorAction Stop } | Should -Throw -ErrorId (& $fqid 'ManagerParameterInvalid')
             { Connect-AgentManager -Product DeepSecurity -Uri https://127.0.0.1:1 -ApiKey $key -Proxy http://127.0.0.1:3128 -NoProxy -ErrorAction Stop } | Should -Throw -ErrorId (& $fqid 'ManagerParameterInvalid')
+        }
+
+        It 'refuses the secret <Case> before any connection attempt' -ForEach @(
+            @{ Case = 'a credential for Deep Security'; Product = 'DeepSecurity'; UseCredential = $true; AppId = $null }
+            @{ Case = 'an API key for Kaspersky Security Center'; Product = 'KasperskySecurityCenter'; UseCredential = $false; AppId = $null }
+            @{ Case = 'an API key without application ID for Apex Central'; Product = 'ApexCentral'; UseCredential = $false; AppId = $null }
+            @{ Case = 'an application ID for Deep Security'; Product = 'DeepSecurity'; UseCredential = $false; AppId = 'a1b2' }
+        ) {
+            $secret = @{ ApiKey = $key }
+            if ($UseCredential) { $secret = @{ Credential = [pscredential]::new('admin', $key) } }
+            if ($AppId) { $secret.ApplicationId = $AppId }
+            # Port 1 on loopback: a connection attempt would fail differently (ManagerConnectionFailed).
+            { Connect-AgentManager -Product $Product -Uri https://127.0.0.1:1 @secret -MaximumRetryCount 0 -ErrorAction Stop } | Should -Throw -ErrorId (& $fqid 'ManagerParameterInvalid')
         }
 
         It 'rejects a timeout of 0 at binding' {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Text;
 using Newtonsoft.Json;
@@ -9,6 +10,9 @@ namespace EndpointAdmin.DeepSecurity
     internal sealed class ComputerRecord
     {
         public Agent Agent;
+
+        /// <summary>The computer ID as a number: searches page and compare by it; Agent.Id is its text.</summary>
+        public int Id;
 
         /// <summary>Settings present in computerSettings (with overrides=true: the ones set on the computer itself).</summary>
         public Dictionary<string, string> Settings;
@@ -75,13 +79,14 @@ namespace EndpointAdmin.DeepSecurity
             var agent = new Agent { Product = ManagerProduct.DeepSecurity, StatusMessages = new string[0] };
             Dictionary<string, string> settings = null;
             string applianceFingerPrint = null;
+            var id = 0;
             while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
             {
                 var name = (string)reader.Value;
                 reader.Read();
                 switch (name)
                 {
-                    case "ID": agent.Id = (int)AsLong(reader); break;
+                    case "ID": id = (int)AsLong(reader); agent.Id = id.ToString(CultureInfo.InvariantCulture); break;
                     case "hostName": agent.Name = reader.Value as string; break;
                     case "displayName": agent.DisplayName = reader.Value as string; break;
                     case "lastIPUsed": agent.IPAddress = reader.Value as string; break;
@@ -116,7 +121,7 @@ namespace EndpointAdmin.DeepSecurity
             }
 
             agent.IsVirtualAppliance = !string.IsNullOrEmpty(applianceFingerPrint);
-            return new ComputerRecord { Agent = agent, Settings = settings };
+            return new ComputerRecord { Agent = agent, Id = id, Settings = settings };
         }
 
         private static void ReadStatus(JsonTextReader reader, Agent agent)

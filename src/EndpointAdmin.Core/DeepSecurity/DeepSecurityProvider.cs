@@ -115,7 +115,7 @@ namespace EndpointAdmin.DeepSecurity
                         policies[agent.PolicyId] = effective;
                     }
 
-                    overrides.TryGetValue(agent.Id, out var own);
+                    overrides.TryGetValue(record.Id, out var own);
                     var interval = Setting(own, effective, DeepSecurityWire.IntervalSetting);
                     var threshold = Setting(own, effective, DeepSecurityWire.MissedThresholdSetting);
                     var minutes = DeepSecurityWire.ParseMinutes(interval) ?? 10;
@@ -156,7 +156,7 @@ namespace EndpointAdmin.DeepSecurity
             var total = 0;
             if (query.Ids != null && query.Ids.Count > 0)
             {
-                foreach (var id in query.Ids.Distinct())
+                foreach (var id in query.Ids.Select(ParseAgentId).ToList().Distinct())
                 {
                     var criteria = Criteria(query);
                     criteria.Add(new JObject { ["idValue"] = id, ["idTest"] = "equal" });
@@ -182,7 +182,7 @@ namespace EndpointAdmin.DeepSecurity
                     foreach (var r in raw)
                     {
                         // Server wildcards are looser than PowerShell's; several -Name patterns may find one computer twice.
-                        if (query.Names != null && (!query.Names.Any(n => n.IsMatch(r.Agent.Name ?? string.Empty)) || !seen.Add(r.Agent.Id)))
+                        if (query.Names != null && (!query.Names.Any(n => n.IsMatch(r.Agent.Name ?? string.Empty)) || !seen.Add(r.Id)))
                         {
                             continue;
                         }
@@ -202,7 +202,7 @@ namespace EndpointAdmin.DeepSecurity
                         break;
                     }
 
-                    var next = raw[raw.Count - 1].Agent.Id;
+                    var next = raw[raw.Count - 1].Id;
                     if (next <= last)
                     {
                         throw new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, "computers/search", "The manager returned a page that does not move past ID " + last + "; stopping instead of looping.");
@@ -302,8 +302,8 @@ namespace EndpointAdmin.DeepSecurity
                 return result;
             }
 
-            var first = page[0].Agent.Id;
-            var last = page[page.Count - 1].Agent.Id;
+            var first = page[0].Id;
+            var last = page[page.Count - 1].Id;
             var criteria = Criteria(query);
             criteria.Add(new JObject { ["idValue"] = first, ["idTest"] = "greater-than-or-equal" });
             criteria.Add(new JObject { ["idValue"] = last, ["idTest"] = "less-than-or-equal" });
@@ -316,16 +316,16 @@ namespace EndpointAdmin.DeepSecurity
                 {
                     if (r.Settings != null && r.Settings.Count > 0)
                     {
-                        result[r.Agent.Id] = r.Settings;
+                        result[r.Id] = r.Settings;
                     }
                 }
 
-                if (raw.Count < _pageSize || raw[raw.Count - 1].Agent.Id >= last)
+                if (raw.Count < _pageSize || raw[raw.Count - 1].Id >= last)
                 {
                     break;
                 }
 
-                after = raw[raw.Count - 1].Agent.Id;
+                after = raw[raw.Count - 1].Id;
             }
 
             return result;
@@ -691,9 +691,21 @@ namespace EndpointAdmin.DeepSecurity
 
         // ---- sync ----
 
-        public SyncResult RequestSync(int agentId, CancellationToken cancel)
+        /// <summary>Deep Security computer IDs are positive integers; anything else is refused before a request is sent.</summary>
+        internal static int ParseAgentId(string id)
         {
-            var agent = GetComputer(agentId, cancel).Agent;
+            if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
+            {
+                throw new EndpointAdminException(ErrorIds.AgentIdInvalid, ErrorKind.InvalidArgument, id, "'" + id + "' is not a Deep Security computer ID (a positive integer).");
+            }
+
+            return value;
+        }
+
+        public SyncResult RequestSync(string agent, CancellationToken cancel)
+        {
+            var agentId = ParseAgentId(agent);
+            var computer = GetComputer(agentId, cancel).Agent;
             var requestedAt = DateTime.UtcNow;
             var task = new JObject
             {
@@ -720,12 +732,12 @@ namespace EndpointAdmin.DeepSecurity
 
             return new SyncResult
             {
-                AgentId = agentId,
-                Name = agent.Name,
+                AgentId = computer.Id,
+                Name = computer.Name,
                 Product = ManagerProduct.DeepSecurity,
                 Status = SyncStatus.Requested,
                 RequestedAt = requestedAt,
-                LastPolicySent = agent.LastPolicySent,
+                LastPolicySent = computer.LastPolicySent,
                 TaskId = taskId,
             };
         }
@@ -736,7 +748,7 @@ namespace EndpointAdmin.DeepSecurity
             var delay = TimeSpan.FromMilliseconds(250);
             while (true)
             {
-                var agent = GetComputer(requested.AgentId, cancel).Agent;
+                var agent = GetComputer(ParseAgentId(requested.AgentId), cancel).Agent;
                 if (agent.LastPolicySent.HasValue && (!before.HasValue || agent.LastPolicySent.Value > before.Value))
                 {
                     requested.LastPolicySent = agent.LastPolicySent;

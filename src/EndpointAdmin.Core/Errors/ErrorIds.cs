@@ -60,6 +60,7 @@ namespace EndpointAdmin.Errors
 
         // ---- Deep Security provider ----
         public const string AgentNotFound = "AgentNotFound";
+        public const string AgentIdInvalid = "AgentIdInvalid";
         public const string PolicyNotFound = "PolicyNotFound";
         public const string PolicyNameAmbiguous = "PolicyNameAmbiguous";
         public const string HeartbeatIntervalInvalid = "HeartbeatIntervalInvalid";

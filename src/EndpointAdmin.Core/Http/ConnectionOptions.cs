@@ -15,6 +15,20 @@ namespace EndpointAdmin.Http
         /// <summary>The API key, encrypted in memory; turned into a header value only while a request is sent.</summary>
         public SecureString ApiKey { get; set; }
 
+        /// <summary>Apex Central: the application ID whose API key signs each request.</summary>
+        public string ApplicationId { get; set; }
+
+        /// <summary>Kaspersky Security Center: the user and password of a manager account.</summary>
+        public string UserName { get; set; }
+
+        public SecureString Password { get; set; }
+
+        /// <summary>Kaspersky Security Center: the virtual Administration Server; null for the main server.</summary>
+        public string VirtualServer { get; set; }
+
+        /// <summary>Kaspersky Security Center: the Windows domain of the account; null for an internal user.</summary>
+        public string Domain { get; set; }
+
         public string CertificateThumbprint { get; set; }
 
         public bool SkipCertificateCheck { get; set; }

@@ -11,7 +11,8 @@ namespace EndpointAdmin.Managers
         /// <summary>Name patterns; a pattern holds '*' or '?' wildcards when IsMatch is not exact.</summary>
         public IList<NamePattern> Names { get; set; }
 
-        public IList<int> Ids { get; set; }
+        /// <summary>The manager's own agent IDs (Deep Security: the computer ID; Kaspersky: the host name; Apex Central: the entity ID).</summary>
+        public IList<string> Ids { get; set; }
 
         public int? PolicyId { get; set; }
     }
@@ -123,7 +124,7 @@ namespace EndpointAdmin.Managers
 
         HeartbeatFirewallRule NewHeartbeatFirewallRule(HeartbeatRuleRequest request, CancellationToken cancel);
 
-        SyncResult RequestSync(int agentId, CancellationToken cancel);
+        SyncResult RequestSync(string agentId, CancellationToken cancel);
 
         /// <summary>Waits until the manager records a successful send after the request, or the deadline passes.</summary>
         SyncResult WaitForSync(SyncResult requested, DateTime deadlineUtc, CancellationToken cancel);

@@ -19,17 +19,44 @@ namespace EndpointAdmin.Managers
 
             if (parameter == "-Uri" && uri.Scheme != Uri.UriSchemeHttps)
             {
-                throw new EndpointAdminException(ErrorIds.ManagerUriInvalid, ErrorKind.InvalidArgument, text, "-Uri '" + text + "' is not https: the API key would cross the network in clear text.");
+                throw new EndpointAdminException(ErrorIds.ManagerUriInvalid, ErrorKind.InvalidArgument, text, "-Uri '" + text + "' is not https: the credentials would cross the network in clear text.");
             }
 
             return uri;
         }
 
-        public static void Validate(ConnectionOptions options)
+        /// <summary>Checks that the product got the secret it signs in with, and nothing that belongs to another product.</summary>
+        public static void Validate(ManagerProduct product, ConnectionOptions options)
         {
-            if (options.ApiKey == null || options.ApiKey.Length == 0)
+            var needsCredential = product == ManagerProduct.KasperskySecurityCenter;
+            if (needsCredential && options.UserName == null)
+            {
+                throw new EndpointAdminException(ErrorIds.ManagerParameterInvalid, ErrorKind.InvalidArgument, product.ToString(), product + " signs in with a user account: give -Credential (and -Domain for a Windows account), not -ApiKey.");
+            }
+
+            if (!needsCredential && options.UserName != null)
+            {
+                throw new EndpointAdminException(ErrorIds.ManagerParameterInvalid, ErrorKind.InvalidArgument, product.ToString(), product + " signs in with an API key: give -ApiKey, not -Credential.");
+            }
+
+            if (!needsCredential && (options.ApiKey == null || options.ApiKey.Length == 0))
             {
                 throw new EndpointAdminException(ErrorIds.ManagerParameterInvalid, ErrorKind.InvalidArgument, "ApiKey", "-ApiKey is empty.");
+            }
+
+            if (needsCredential && (options.Password == null || options.Password.Length == 0))
+            {
+                throw new EndpointAdminException(ErrorIds.ManagerParameterInvalid, ErrorKind.InvalidArgument, options.UserName, "The password of -Credential '" + options.UserName + "' is empty.");
+            }
+
+            if (product == ManagerProduct.ApexCentral && string.IsNullOrWhiteSpace(options.ApplicationId))
+            {
+                throw new EndpointAdminException(ErrorIds.ManagerParameterInvalid, ErrorKind.InvalidArgument, "ApplicationId", "Apex Central signs each request with the API key of an application: give -ApplicationId too.");
+            }
+
+            if (product != ManagerProduct.ApexCentral && options.ApplicationId != null)
+            {
+                throw new EndpointAdminException(ErrorIds.ManagerParameterInvalid, ErrorKind.InvalidArgument, "ApplicationId", "-ApplicationId is for Apex Central only.");
             }
 
             if (options.CertificateThumbprint != null && HttpPipeline.NormalizeThumbprint(options.CertificateThumbprint) == null)
@@ -55,7 +82,7 @@ namespace EndpointAdmin.Managers
 
         public static AgentManagerSession Connect(ManagerProduct product, Uri managerUri, ConnectionOptions options, CancellationToken cancel)
         {
-            Validate(options);
+            Validate(product, options);
             IAgentManagerProvider provider;
             HttpPipeline pipeline;
             switch (product)

@@ -5,7 +5,12 @@ namespace EndpointAdmin
     /// <summary>A product whose manager EndpointAdmin can talk to.</summary>
     public enum ManagerProduct
     {
+        /// <summary>Trend Micro Deep Security Manager (REST API v1, port 4119).</summary>
         DeepSecurity,
+        /// <summary>Kaspersky Security Center Administration Server (Open API, port 13299).</summary>
+        KasperskySecurityCenter,
+        /// <summary>Trend Micro Apex Central, which manages Apex One (Automation API).</summary>
+        ApexCentral,
     }
 
     /// <summary>The agent's state as the manager reports it (Deep Security computerStatus.agentStatus).</summary>
@@ -123,7 +128,12 @@ namespace EndpointAdmin
     /// <summary>One managed computer and its agent.</summary>
     public sealed class Agent
     {
-        public int Id { get; set; }
+        /// <summary>
+        /// The manager's own ID for the agent, as text so one pipeline works across vendors: the
+        /// Deep Security computer ID ("42"), the Kaspersky host name (a GUID-like string), the Apex
+        /// Central entity ID.
+        /// </summary>
+        public string Id { get; set; }
 
         public string Name { get; set; }
 
@@ -197,7 +207,8 @@ namespace EndpointAdmin
     /// <summary>The heartbeat verdict for one agent.</summary>
     public sealed class HeartbeatResult
     {
-        public int AgentId { get; set; }
+        /// <summary>The manager's own ID for the agent (see Agent.Id).</summary>
+        public string AgentId { get; set; }
 
         public string Name { get; set; }
 
@@ -230,7 +241,8 @@ namespace EndpointAdmin
     /// <summary>A request that the manager send the current policy to an agent now.</summary>
     public sealed class SyncResult
     {
-        public int AgentId { get; set; }
+        /// <summary>The manager's own ID for the agent (see Agent.Id).</summary>
+        public string AgentId { get; set; }
 
         public string Name { get; set; }
 

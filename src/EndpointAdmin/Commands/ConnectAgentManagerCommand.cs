@@ -13,10 +13,12 @@ namespace EndpointAdmin.Commands
     /// Connect-AgentManager: opens a session to a manager, proves it with one cheap authenticated
     /// call, and makes it this runspace's default for the other manager cmdlets.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Connect, "AgentManager")]
+    [Cmdlet(VerbsCommunications.Connect, "AgentManager", DefaultParameterSetName = ByApiKey)]
     [OutputType(typeof(AgentManagerSession))]
     public sealed class ConnectAgentManagerCommand : PSCmdlet
     {
+        private const string ByApiKey = "ApiKey";
+        private const string ByCredential = "Credential";
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
         [Parameter(Mandatory = true, Position = 0)]
@@ -27,9 +29,31 @@ namespace EndpointAdmin.Commands
         [ValidateNotNullOrEmpty]
         public string Uri { get; set; }
 
-        [Parameter(Mandatory = true)]
+        /// <summary>Deep Security's API key, or the Apex Central API key that signs each request (with -ApplicationId).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByApiKey)]
         [ValidateNotNull]
         public SecureString ApiKey { get; set; }
+
+        /// <summary>The Apex Central application ID that goes with the API key.</summary>
+        [Parameter(ParameterSetName = ByApiKey)]
+        [ValidateNotNullOrEmpty]
+        public string ApplicationId { get; set; }
+
+        /// <summary>A user of the manager (Kaspersky Security Center).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByCredential)]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential Credential { get; set; }
+
+        /// <summary>The Kaspersky virtual Administration Server to log on to; the main server when omitted.</summary>
+        [Parameter(ParameterSetName = ByCredential)]
+        [ValidateNotNullOrEmpty]
+        public string VirtualServer { get; set; }
+
+        /// <summary>The domain of a Windows account (Kaspersky Security Center); omitted for an internal user.</summary>
+        [Parameter(ParameterSetName = ByCredential)]
+        [ValidateNotNullOrEmpty]
+        public string Domain { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -74,6 +98,11 @@ namespace EndpointAdmin.Commands
                 var options = new ConnectionOptions
                 {
                     ApiKey = ApiKey,
+                    ApplicationId = ApplicationId,
+                    UserName = Credential?.UserName,
+                    Password = Credential?.Password,
+                    VirtualServer = VirtualServer,
+                    Domain = Domain,
                     CertificateThumbprint = CertificateThumbprint,
                     SkipCertificateCheck = SkipCertificateCheck,
                     Proxy = Proxy == null ? null : ManagerConnector.ParseUri(Proxy, "-Proxy"),
@@ -84,10 +113,10 @@ namespace EndpointAdmin.Commands
                     MaximumRetryCount = MaximumRetryCount,
                     RetryIntervalSec = RetryIntervalSec,
                 };
-                ManagerConnector.Validate(options);
+                ManagerConnector.Validate(Product, options);
                 if (SkipCertificateCheck)
                 {
-                    WriteWarning("-SkipCertificateCheck: the manager's certificate is not checked, so anyone between here and " + uri.Host + " can read the API key. Pin the certificate with -CertificateThumbprint instead.");
+                    WriteWarning("-SkipCertificateCheck: the manager's certificate is not checked, so anyone between here and " + uri.Host + " can read the credentials. Pin the certificate with -CertificateThumbprint instead.");
                 }
 
                 WriteVerbose("Connecting to " + Product + " at " + uri.GetLeftPart(UriPartial.Path) + ".");

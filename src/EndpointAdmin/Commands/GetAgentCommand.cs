@@ -27,7 +27,7 @@ namespace EndpointAdmin.Commands
         [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [Alias("AgentId")]
         [ValidateNotNullOrEmpty]
-        public int[] Id { get; set; }
+        public string[] Id { get; set; }
 
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
@@ -42,7 +42,7 @@ namespace EndpointAdmin.Commands
         protected override void ProcessRecord()
         {
             var query = new AgentQuery { Names = Patterns.From(Name), Ids = Id, PolicyId = PolicyId };
-            var found = new HashSet<int>();
+            var found = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
             var foundNames = new List<string>();
             // After a failure the rest is unknown, not missing: report only what a complete answer lacks.
             var complete = Try(() =>
@@ -65,9 +65,9 @@ namespace EndpointAdmin.Commands
             }
         }
 
-        private void ReportMissing(AgentQuery query, HashSet<int> found, List<string> foundNames)
+        private void ReportMissing(AgentQuery query, HashSet<string> found, List<string> foundNames)
         {
-            foreach (var id in query.Ids ?? new int[0])
+            foreach (var id in query.Ids ?? new string[0])
             {
                 if (!found.Contains(id))
                 {

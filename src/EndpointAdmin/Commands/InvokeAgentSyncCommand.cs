@@ -23,7 +23,7 @@ namespace EndpointAdmin.Commands
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [Alias("AgentId")]
         [ValidateNotNullOrEmpty]
-        public int[] Id { get; set; }
+        public string[] Id { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
@@ -64,7 +64,7 @@ namespace EndpointAdmin.Commands
             }
         }
 
-        private void Sync(int id, string name)
+        private void Sync(string id, string name)
         {
             if (!ShouldProcess((name ?? "agent") + " (" + id + ")", "Send policy now"))
             {

@@ -31,7 +31,7 @@ namespace EndpointAdmin.Commands
         [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [Alias("AgentId")]
         [ValidateNotNullOrEmpty]
-        public int[] Id { get; set; }
+        public string[] Id { get; set; }
 
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
@@ -50,7 +50,7 @@ namespace EndpointAdmin.Commands
         protected override void ProcessRecord()
         {
             var query = new AgentQuery { Names = Patterns.From(Name), Ids = Id, PolicyId = PolicyId };
-            var seen = new System.Collections.Generic.HashSet<int>();
+            var seen = new System.Collections.Generic.HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
             var names = new System.Collections.Generic.List<string>();
             var literals = query.Names?.Where(n => !n.HasWildcards).ToList();
             // After a failure the rest is unknown, not missing: report only what a complete answer lacks.
@@ -91,7 +91,7 @@ namespace EndpointAdmin.Commands
                 }
             }
 
-            foreach (var id in Id ?? new int[0])
+            foreach (var id in Id ?? new string[0])
             {
                 if (!seen.Contains(id))
                 {
