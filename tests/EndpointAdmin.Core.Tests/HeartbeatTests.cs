@@ -149,6 +149,46 @@ namespace EndpointAdmin.Core.Tests
             Assert.Contains("Administration > System Settings > Proxies", ex.RecommendedAction);
         }
 
+        /// <summary>A provider that declares nothing fails every operation with the one NotSupported error, never a silent no-op.</summary>
+        [Fact]
+        public void AProviderBaseFailsEveryUndeclaredOperationWithTheConsolePage()
+        {
+            using var provider = new NothingProvider();
+            var cancel = System.Threading.CancellationToken.None;
+            var calls = new Action[]
+            {
+                () => provider.GetAgents(new AgentQuery(), null, cancel),
+                () => provider.TestHeartbeat(new AgentQuery(), new HeartbeatRun(DateTime.UtcNow), null, cancel),
+                () => provider.GetHeartbeatPolicy(PolicyTarget.Base(), cancel),
+                () => provider.ResolveTarget(PolicyTarget.Base(), cancel),
+                () => provider.CheckChange(PolicyTarget.Base(), new HeartbeatChange(), cancel),
+                () => provider.SetHeartbeatPolicy(PolicyTarget.Base(), new HeartbeatChange(), cancel),
+                () => provider.NewHeartbeatFirewallRule(new HeartbeatRuleRequest(), cancel),
+                () => provider.RequestSync("1", cancel),
+                () => provider.WaitForSync(new SyncResult(), DateTime.UtcNow, cancel),
+                () => provider.CheckProxyScope(ProxyPurpose.AgentUpdate, PolicyTarget.Base()),
+                () => provider.SetProxy(ProxyPurpose.AgentUpdate, PolicyTarget.Base(), 1, cancel),
+            };
+            foreach (var call in calls)
+            {
+                var ex = Assert.Throws<EndpointAdminException>(call);
+                Assert.Equal(ErrorIds.ManagerOperationNotSupported, ex.ErrorId);
+                Assert.Equal(ErrorKind.NotSupported, ex.Kind);
+                Assert.Equal("Do it in the DeepSecurity console: Somewhere > " + ex.Target + ".", ex.RecommendedAction);
+            }
+        }
+
+        private sealed class NothingProvider : ManagerProviderBase
+        {
+            public override ManagerProduct Product => ManagerProduct.DeepSecurity;
+
+            public override IReadOnlyCollection<ManagerCapability> Capabilities => new ManagerCapability[0];
+
+            public override string ConsolePath(ManagerCapability capability) => "Somewhere > " + capability;
+
+            public override string CheckConnection(System.Threading.CancellationToken cancel) => null;
+        }
+
         /// <summary>The capability matrix in the about topic is what the providers declare, row by row.</summary>
         [Fact]
         public void TheDocumentedCapabilityMatrixMatchesWhatProvidersDeclare()

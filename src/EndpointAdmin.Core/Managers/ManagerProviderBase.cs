@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace EndpointAdmin.Managers
+{
+    /// <summary>
+    /// A provider that supports only part of the cmdlet family overrides what it declares; every
+    /// other operation is the one NotSupported error that names the product's console page, so a
+    /// missing API can never turn into a silent no-op.
+    /// </summary>
+    internal abstract class ManagerProviderBase : IAgentManagerProvider
+    {
+        public abstract ManagerProduct Product { get; }
+
+        public abstract IReadOnlyCollection<ManagerCapability> Capabilities { get; }
+
+        public abstract string ConsolePath(ManagerCapability capability);
+
+        public abstract string CheckConnection(CancellationToken cancel);
+
+        public virtual IEnumerable<Agent> GetAgents(AgentQuery query, Action<int> onPage, CancellationToken cancel) => throw Missing(ManagerCapability.ListAgents);
+
+        public virtual IEnumerable<HeartbeatResult> TestHeartbeat(AgentQuery query, HeartbeatRun run, Action<int> onPage, CancellationToken cancel) => throw Missing(ManagerCapability.EvaluateHeartbeat);
+
+        public virtual HeartbeatPolicy GetHeartbeatPolicy(PolicyTarget target, CancellationToken cancel) => throw Missing(ManagerCapability.ReadHeartbeatPolicy);
+
+        public virtual PolicyTarget ResolveTarget(PolicyTarget target, CancellationToken cancel) => throw Missing(ManagerCapability.ReadHeartbeatPolicy);
+
+        public virtual void CheckChange(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel) => throw Missing(ManagerCapability.WriteHeartbeatPolicy);
+
+        public virtual HeartbeatPolicy SetHeartbeatPolicy(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel) => throw Missing(ManagerCapability.WriteHeartbeatPolicy);
+
+        public virtual HeartbeatFirewallRule NewHeartbeatFirewallRule(HeartbeatRuleRequest request, CancellationToken cancel) => throw Missing(ManagerCapability.CreateHeartbeatFirewallRule);
+
+        public virtual SyncResult RequestSync(string agentId, CancellationToken cancel) => throw Missing(ManagerCapability.SyncAgent);
+
+        public virtual SyncResult WaitForSync(SyncResult requested, DateTime deadlineUtc, CancellationToken cancel) => throw Missing(ManagerCapability.SyncAgent);
+
+        public virtual void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target) => throw Missing(ManagerCapability.SetProxyById);
+
+        public virtual void SetProxy(ProxyPurpose purpose, PolicyTarget target, int? proxyId, CancellationToken cancel) => throw Missing(ManagerCapability.SetProxyById);
+
+        public virtual void Dispose()
+        {
+        }
+
+        protected Errors.EndpointAdminException Missing(ManagerCapability capability) => ManagerCapabilities.NotSupported(this, capability, null);
+    }
+}
