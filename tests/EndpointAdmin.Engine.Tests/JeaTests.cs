@@ -147,6 +147,10 @@ namespace EndpointAdmin.Engine.Tests
             var key = new System.Net.NetworkCredential(string.Empty, simulator.ApiKey).SecurePassword;
             var connect = Command(shell, "Connect-AgentManager", new Hashtable { ["Product"] = "DeepSecurity", ["Uri"] = simulator.Uri, ["ApiKey"] = key, ["CertificateThumbprint"] = simulator.Thumbprint });
             Assert.False(connect.Failed, connect.Describe());
+            // The table views (some columns are script blocks of the format file) render in NoLanguage too.
+            var table = shell.InvokeRendered("Get-Agent -Id 1, 2");
+            Assert.False(table.Failed, table.Describe());
+            Assert.StartsWith("Id", table.HostText.TrimStart());
             var heartbeats = Succeeded(shell.Invoke("Get-Agent -Id 1, 2 | Test-AgentHeartbeat"));
             Assert.Equal(2, heartbeats.Count);
             Assert.All(heartbeats, h => Assert.Equal("EndpointAdmin.HeartbeatResult", h.TypeNames[0]));
@@ -210,6 +214,11 @@ namespace EndpointAdmin.Engine.Tests
             var left = shell.Invoke("Get-FirewallPortRule");
             Assert.False(left.Failed, left.Describe());
             Assert.Equal(2, left.Output.Count);
+            var table = shell.InvokeRendered("Get-FirewallPortRule");
+            Assert.False(table.Failed, table.Describe());
+            Assert.Contains("EA-SesEvolution-2.7.1-AgentHandler-In-TCP-17000", table.HostText);
+            Assert.Matches(@"^\s*Name\s+Direction\s+Protocol\s+LocalPort", table.HostText);
+            Assert.Matches(@"Inbound\s+TCP\s+17000\s", table.HostText); // LocalPort is a script-block column
         }
     }
 }
