@@ -99,6 +99,33 @@ namespace EndpointAdmin.Engine.Tests
             Assert.DoesNotContain("not reached", r.Output);
         }
 
+        [PwshFact]
+        public void AHighImpactCmdletWithoutConfirmFailsFastInANonInteractiveHostAndChangesNothing()
+        {
+            // Without -Confirm:$false a High-impact cmdlet asks; -NonInteractive turns that into an error, never a
+            // wait. That error ends the statement only; $ErrorActionPreference = 'Stop' (as the docs advise) ends the script.
+            using var simulator = DeepSecuritySimulator.Start(computers: 3, seed: 23);
+            var script = Path.Combine(_work, "asks.ps1");
+            File.WriteAllText(script,
+                "$ErrorActionPreference = 'Stop'\nImport-Module EndpointAdmin\n"
+                + "$k = [System.Security.SecureString]::new(); foreach ($c in $env:EA_TEST_SECRET_VALUE.ToCharArray()) { $k.AppendChar($c) }\n"
+                + "Connect-AgentManager -Product DeepSecurity -Uri $env:EA_TEST_URI -ApiKey $k -CertificateThumbprint $env:EA_TEST_THUMBPRINT\n"
+                + "Set-AgentCommunicationDirection -Direction ManagerInitiated -PolicyId 2\n"
+                + "'not reached'\n");
+            simulator.ClearRequests();
+            var r = NetworkNamespace.Run(Pwsh.Path, new[] { "-NoProfile", "-NonInteractive", "-File", script }, new Dictionary<string, string>
+            {
+                ["PSModulePath"] = Path.GetDirectoryName(InProcessPowerShell.ModulePath),
+                ["EA_TEST_SECRET_VALUE"] = simulator.ApiKey,
+                ["EA_TEST_URI"] = simulator.Uri,
+                ["EA_TEST_THUMBPRINT"] = simulator.Thumbprint,
+            }, timeoutMs: 120000);
+            Assert.NotEqual(0, r.ExitCode);
+            Assert.DoesNotContain("not reached", r.Output);
+            Assert.Contains("NonInteractive", r.Error + r.Output);
+            Assert.Empty(simulator.Writes);
+        }
+
         public void Dispose()
         {
             try { Directory.Delete(_work, true); } catch (IOException) { }

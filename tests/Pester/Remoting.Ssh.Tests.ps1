@@ -86,6 +86,8 @@ try {
     $rules = Invoke-Command -Session $session -ThrottleLimit 8 -ScriptBlock { param($m) Import-Module $m -ErrorAction Stop; Get-FirewallPortRule } -ArgumentList $ModuleManifest
     # Deserialized rules sent back to the remote side still bind there.
     $tested = Invoke-Command -Session $session -ScriptBlock { param($r) $r | Test-FirewallPortRule } -ArgumentList (, $rules)
+    # Connection tests from the remote endpoint: one table, the endpoint in PSComputerName.
+    $connections = Invoke-Command -Session $session -ThrottleLimit 8 -ScriptBlock { param($target) Test-AgentConnection $target -Port 22 -TimeoutSec 5 } -ArgumentList $HostAddress
 }
 finally {
     Remove-PSSession $session
@@ -95,6 +97,8 @@ finally {
     Rules   = @($rules)
     Tested  = @($tested)
     Table   = ($rules | Out-String -Width 250)
+    Connections = @($connections)
+    ConnectionTable = ($connections | Out-String -Width 250)
 } | Export-Clixml -LiteralPath $ResultFile -Depth 4
 '@
         $resultFile = Join-Path $work 'result.xml'
@@ -135,6 +139,16 @@ finally {
         $header | Should -Match 'PSComputerName\s*$'
         $result.Table | Should -Match ([regex]::Escape($remoteAddress))
         @($result.Tested | Where-Object { $_.InDesiredState }).Count | Should -Be 2
+    }
+
+    It 'collects Test-AgentConnection results from the endpoint into one table with its computer name' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $result.Connections.Count | Should -BeGreaterThan 0
+        $result.Connections | ForEach-Object { $_.PSObject.TypeNames[0] | Should -Be 'Deserialized.EndpointAdmin.ConnectionTestResult' }
+        $result.Connections | ForEach-Object { $_.PSComputerName | Should -Be $remoteAddress }
+        $header = ($result.ConnectionTable -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1)
+        $header | Should -Match 'PSComputerName\s*$'
+        $result.ConnectionTable | Should -Match '\b22\b'
     }
 
     It 'changed the remote namespace only, as nft itself reads it' {
