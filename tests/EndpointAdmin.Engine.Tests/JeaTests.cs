@@ -110,12 +110,14 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
-        public void TheBuiltModuleShipsTheRoleFilesUnchanged()
+        public void TheBuiltModuleShipsTheRoleFilesAndTheSampleConfigurationUnchanged()
         {
             foreach (var file in RoleFiles)
             {
                 Assert.Equal(File.ReadAllText(Path.Combine(Jea.SourceRoleFolder, file)), File.ReadAllText(Path.Combine(Jea.BuiltModuleFolder, "RoleCapabilities", file)));
             }
+
+            Assert.Equal(File.ReadAllText(Jea.SamplePath), File.ReadAllText(Path.Combine(Jea.BuiltModuleFolder, "Examples", Path.GetFileName(Jea.SamplePath))));
         }
 
         [Fact]

@@ -93,6 +93,8 @@ namespace EndpointAdmin.Engine.Tests
         [InlineData("LICENSE")]
         [InlineData("RoleCapabilities/EndpointAdminOperator.psrc")]
         [InlineData("RoleCapabilities/EndpointAdminFirewallAdmin.psrc")]
+        [InlineData("Examples/EndpointAdmin.pssc")]
+        [InlineData("Examples/Invoke-AgentHeartbeatCheck.ps1")]
         public void TheModuleFolderHoldsWhatItNeeds(string file)
         {
             Assert.True(File.Exists(Path.Combine(ModuleFolder, file)), file + " is missing from " + ModuleFolder);
