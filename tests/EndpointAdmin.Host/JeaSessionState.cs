@@ -10,13 +10,13 @@ namespace EndpointAdmin.Host
 {
     /// <summary>
     /// A JEA runspace built from role capability files the way a RestrictedRemoteServer endpoint
-    /// builds one: the engine's restricted remote-server session (NoLanguage, its few proxy
-    /// commands), the roles' ModulesToImport, only the roles' VisibleCmdlets public, and a proxy
-    /// function for each cmdlet whose Parameters are constrained (only the listed parameters,
-    /// ValidateSet/ValidatePattern added). The engine's own reader
-    /// (InitialSessionState.CreateFromSessionConfigurationFile) needs the console host assembly,
-    /// which the System.Management.Automation package does not carry; pwsh runs it for real in
-    /// the Pester suite.
+    /// builds one: NoLanguage, every engine command private but the few a remote session keeps,
+    /// the roles' ModulesToImport, only the roles' VisibleCmdlets public, and a proxy function for
+    /// each cmdlet whose Parameters are constrained (only the listed parameters, ValidateSet and
+    /// ValidatePattern added). The engine's own reader
+    /// (InitialSessionState.CreateFromSessionConfigurationFile, and CreateRestricted under it)
+    /// loads the console host assembly, which the System.Management.Automation package does not
+    /// carry; pwsh runs that reader on the same files in tests/Pester/Jea.Tests.ps1.
     /// </summary>
     public sealed class JeaSessionState
     {
