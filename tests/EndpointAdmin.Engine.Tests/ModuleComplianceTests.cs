@@ -91,6 +91,10 @@ namespace EndpointAdmin.Engine.Tests
         [InlineData("en-US/EndpointAdmin.dll-Help.xml")]
         [InlineData("en-US/about_EndpointAdmin.help.txt")]
         [InlineData("LICENSE")]
+        [InlineData("RoleCapabilities/EndpointAdminOperator.psrc")]
+        [InlineData("RoleCapabilities/EndpointAdminFirewallAdmin.psrc")]
+        [InlineData("Examples/EndpointAdmin.pssc")]
+        [InlineData("Examples/Invoke-AgentHeartbeatCheck.ps1")]
         public void TheModuleFolderHoldsWhatItNeeds(string file)
         {
             Assert.True(File.Exists(Path.Combine(ModuleFolder, file)), file + " is missing from " + ModuleFolder);

@@ -44,7 +44,8 @@ namespace EndpointAdmin.Engine.Tests
         [Fact]
         public void EveryOutputTypeHasASample()
         {
-            var declared = _ps.ModuleAssembly.GetTypes()
+            // What the exported cmdlets declare: a new cmdlet's output type is covered as soon as it is exported.
+            var declared = _ps.Module.ExportedCmdlets.Values.Select(c => c.ImplementingType)
                 .SelectMany(t => t.GetCustomAttributes<OutputTypeAttribute>())
                 .SelectMany(a => a.Type)
                 .Select(t => t.Type)
@@ -103,6 +104,46 @@ namespace EndpointAdmin.Engine.Tests
             Assert.True(lines.Length >= 3, local.HostText);
             Assert.DoesNotContain(":", lines[0]); // a table header, not a list view's "Name : value"
             Assert.Equal(local.HostText, remote.HostText);
+        }
+
+        [Fact]
+        public void EveryFormatViewCoversItsDeserializedTypeAndIsRenderedAbove()
+        {
+            var file = System.Xml.Linq.XDocument.Load(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(_ps.Module.Path), "EndpointAdmin.format.ps1xml"));
+            var views = file.Descendants("View").ToList();
+            Assert.NotEmpty(views);
+            foreach (var view in views)
+            {
+                var types = view.Element("ViewSelectedBy").Elements("TypeName").Select(t => t.Value).ToList();
+                var live = types.Where(t => !t.StartsWith("Deserialized.", System.StringComparison.Ordinal)).ToList();
+                Assert.NotEmpty(live);
+                foreach (var type in live)
+                {
+                    Assert.Contains("Deserialized." + type, types);
+                    Assert.True(Samples.ContainsKey(type), "the view " + view.Element("Name")?.Value + " selects " + type + ", which no sample renders");
+                }
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(SampleTypes))]
+        public void RemotedObjectsWithComputerNamesRenderTheirTableWithAComputerColumn(string typeName)
+        {
+            // Invoke-Command adds PSComputerName, RunspaceId and PSShowComputerName to what it returns.
+            Assert.False(_ps.Run("$global:sampleObjects = @(" + Samples[typeName] + ")").Failed);
+            var remote = _ps.Shell.InvokeRendered(
+                "$global:sampleObjects | ForEach-Object { $d = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_)); "
+                + "$d.PSObject.Properties.Add([psnoteproperty]::new('PSComputerName', 'srv01')); $d.PSObject.Properties.Add([psnoteproperty]::new('RunspaceId', [guid]::NewGuid())); "
+                + "$d.PSObject.Properties.Add([psnoteproperty]::new('PSShowComputerName', $true)); $d }");
+            Assert.False(remote.Failed, remote.Describe());
+            var local = _ps.Shell.InvokeRendered("$global:sampleObjects");
+            var header = remote.HostText.Split('\n').Select(l => l.TrimEnd()).First(l => l.Length > 0);
+            var localHeader = local.HostText.Split('\n').Select(l => l.TrimEnd()).First(l => l.Length > 0);
+            // The engine adds the column last; at 160 characters the widest views shorten its header.
+            Assert.Matches("PSComput[a-zA-Z.…]*$", header);
+            Assert.StartsWith(localHeader.Split(' ', System.StringSplitOptions.RemoveEmptyEntries)[0], header.TrimStart());
+            Assert.Contains("srv01", remote.HostText);
+            Assert.DoesNotContain("RunspaceId", remote.HostText);
         }
 
         [Fact]

@@ -19,6 +19,17 @@ namespace EndpointAdmin.Host
         private readonly InProcessHost _host;
 
         public InProcessPowerShell(bool importModule = true, int width = 160, bool echo = false, InitialSessionState sessionState = null, string modulePath = null)
+            : this(importModule, width, echo, sessionState, modulePath, null)
+        {
+        }
+
+        /// <summary>A JEA runspace made from role capability files (see <see cref="JeaSessionState"/>); the roles import the module.</summary>
+        public InProcessPowerShell(JeaSessionState roles, int width = 160)
+            : this(false, width, false, roles.Create(), null, roles)
+        {
+        }
+
+        private InProcessPowerShell(bool importModule, int width, bool echo, InitialSessionState sessionState, string modulePath, JeaSessionState roles)
         {
             _host = new InProcessHost(width, echo);
             var iss = sessionState ?? InitialSessionState.CreateDefault2();
@@ -29,12 +40,16 @@ namespace EndpointAdmin.Host
 
             _runspace = RunspaceFactory.CreateRunspace(_host, iss);
             _runspace.Open();
+            roles?.Restrict(_runspace);
 
             // Plain text unless a person watches a real terminal: tests and logs read no ANSI codes.
             if (!echo || Console.IsOutputRedirected || Environment.GetEnvironmentVariable("NO_COLOR") != null)
             {
                 _host.HostUI.PlainText = true;
-                Invoke("$PSStyle.OutputRendering = 'PlainText'");
+                if (roles == null)
+                {
+                    Invoke("$PSStyle.OutputRendering = 'PlainText'");
+                }
             }
             if (importModule)
             {
@@ -69,10 +84,31 @@ namespace EndpointAdmin.Host
         private PowerShellResult Run(string script, object[] args, bool render)
         {
             _host.HostUI.Clear();
-            using (var ps = PowerShell.Create())
+            // A NoLanguage (JEA) runspace takes no script text: as a remoting client does, send the
+            // command pipeline the text describes (constant arguments only).
+            var noLanguage = _runspace.SessionStateProxy.LanguageMode == PSLanguageMode.NoLanguage;
+            PowerShell converted = null;
+            if (noLanguage)
+            {
+                try
+                {
+                    converted = ScriptBlock.Create(script).GetPowerShell();
+                }
+                catch (RuntimeException ex)
+                {
+                    // What the endpoint answers for text that is not a plain command pipeline.
+                    return new PowerShellResult(new Collection<PSObject>(), new List<ErrorRecord>(), new List<string>(), new List<string>(), new List<string>(), new List<InformationRecord>(), ex, string.Empty, true);
+                }
+            }
+
+            using (var ps = converted ?? PowerShell.Create())
             {
                 ps.Runspace = _runspace;
-                ps.AddScript(script);
+                if (!noLanguage)
+                {
+                    ps.AddScript(script);
+                }
+
                 foreach (var a in args ?? Array.Empty<object>())
                 {
                     ps.AddArgument(a);

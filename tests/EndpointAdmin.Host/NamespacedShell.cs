@@ -21,7 +21,9 @@ namespace EndpointAdmin.Host
         private readonly Process _process;
         private readonly System.Text.StringBuilder _stderr = new System.Text.StringBuilder();
 
-        public NamespacedShell(NetworkNamespace ns)
+        /// <param name="ns">The namespace the engine runs in.</param>
+        /// <param name="hostArguments">More arguments for EndpointAdmin.Host -Serve, e.g. "-RoleCapabilityFiles a.psrc,b.psrc" for a JEA runspace.</param>
+        public NamespacedShell(NetworkNamespace ns, string hostArguments = null)
         {
             Namespace = ns;
             var hostDll = typeof(InProcessPowerShell).Assembly.Location;
@@ -31,7 +33,7 @@ namespace EndpointAdmin.Host
                 dotnet = Environment.ProcessPath != null && Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath : "dotnet";
             }
 
-            var psi = new ProcessStartInfo("ip", "netns exec " + ns.Name + " " + dotnet + " " + hostDll + " -Serve")
+            var psi = new ProcessStartInfo("ip", "netns exec " + ns.Name + " " + dotnet + " " + hostDll + " -Serve" + (hostArguments == null ? string.Empty : " " + hostArguments))
             {
                 UseShellExecute = false,
                 RedirectStandardInput = true,
@@ -98,12 +100,12 @@ namespace EndpointAdmin.Host
         }
 
         /// <summary>The server side: reads "O|R" + base64 script lines, answers one base64 CliXml line each.</summary>
-        internal static int Serve(bool importModule, int width)
+        internal static int Serve(bool importModule, int width, JeaSessionState roles = null)
         {
             var stdout = Console.Out;
             // Nothing but answers may reach standard output.
             Console.SetOut(TextWriter.Null);
-            using (var ps = new InProcessPowerShell(importModule, width, echo: false))
+            using (var ps = roles != null ? new InProcessPowerShell(roles, width) : new InProcessPowerShell(importModule, width, echo: false))
             {
                 string line;
                 while ((line = Console.In.ReadLine()) != null)

@@ -29,7 +29,10 @@ namespace EndpointAdmin.Host
             if (argv.Any(a => a.Equals("-Serve", StringComparison.OrdinalIgnoreCase)))
             {
                 // Scripts on standard input, CliXml answers on standard output (see NamespacedShell).
-                return NamespacedShell.Serve(!argv.Any(a => a.Equals("-NoModule", StringComparison.OrdinalIgnoreCase)), 160);
+                // -RoleCapabilityFiles a.psrc,b.psrc: a JEA runspace made from those roles (see JeaSessionState).
+                var roles = Array.FindIndex(argv, a => a.Equals("-RoleCapabilityFiles", StringComparison.OrdinalIgnoreCase));
+                var jea = roles >= 0 && roles + 1 < argv.Length ? new JeaSessionState(argv[roles + 1].Split(',')) : null;
+                return NamespacedShell.Serve(!argv.Any(a => a.Equals("-NoModule", StringComparison.OrdinalIgnoreCase)), 160, jea);
             }
 
             for (int i = 0; i < argv.Length; i++)

@@ -91,7 +91,7 @@ Describe 'EndpointAdmin module' -Tag 'Unit' {
     }
 
     It 'keeps its text files free of BOMs, tabs and trailing spaces' {
-        $files = Get-ChildItem -Path (Join-Path $root 'tests/Pester'), (Join-Path $root 'src/EndpointAdmin') -Include '*.ps1', '*.psm1', '*.ps1xml' -Recurse
+        $files = Get-ChildItem -Path (Join-Path $root 'tests/Pester'), (Join-Path $root 'src/EndpointAdmin'), (Join-Path $root 'docs/examples') -Include '*.ps1', '*.psm1', '*.ps1xml', '*.psrc', '*.pssc' -Recurse
         $files += Get-Item (Join-Path $root 'EndpointAdmin.psd1'), (Join-Path $root 'build.ps1')
         foreach ($file in $files) {
             $bytes = [System.IO.File]::ReadAllBytes($file.FullName)
