@@ -41,6 +41,12 @@ namespace EndpointAdmin.Managers
 
         public virtual void SetProxy(ProxyPurpose purpose, PolicyTarget target, int? proxyId, CancellationToken cancel) => throw Missing(ManagerCapability.SetProxyById);
 
+        public virtual void SetServerCommunication(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetServerCommunication);
+
+        public virtual void SetAgentServerProxy(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetAgentServerProxy);
+
+        public virtual void SetFirewallSettings(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetFirewallSettings);
+
         public virtual void Dispose()
         {
         }
