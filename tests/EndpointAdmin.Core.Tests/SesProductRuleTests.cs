@@ -71,6 +71,12 @@ namespace EndpointAdmin.Core.Tests
             Assert.All(snapshot.ProductRules, r => Assert.Equal(FirewallRuleOrigin.Product, r.Origin));
             Assert.Equal(new[] { "17000", "443" }, snapshot.ProductRules.Where(r => r.Component == "AgentHandler").Select(r => r.LocalPort.Single()).ToArray());
             Assert.All(_com.Store, r => Assert.Empty(r.Assignments));
+
+            // Not in the rules the FirewallPortRule cmdlets change: Remove-FirewallPortRule cannot reach them.
+            Assert.All(snapshot.ProductRules, r => Assert.False(snapshot.ByName.ContainsKey(r.Name)));
+            _backend.Apply(snapshot, new FirewallChangeSet());
+            Assert.Equal(5, _com.Store.Count);
+            Assert.Empty(_com.Removed);
         }
 
         [Fact]

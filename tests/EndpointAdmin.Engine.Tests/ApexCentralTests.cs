@@ -131,6 +131,22 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void ALostConnectionOnAReadIsRetriedAndASlowAnswerTimesOut()
+        {
+            _sim.Faults.Add(new Fault { Kind = FaultKind.ConnectionReset, PathContains = "ProductAgents", Times = 1 });
+            Assert.Single(Succeeded(_apex.Run("Get-Agent -Name APX-0004")));
+            Assert.Equal(2, _sim.Requests.Count);
+
+            using var shell = new InProcessPowerShell();
+            Assert.False(_apex.Connect(shell, "-TimeoutSec 1").Failed);
+            _sim.ClearRequests();
+            _sim.Faults.Add(new Fault { Kind = FaultKind.Slow, PathContains = "ProductAgents", Times = 3, Delay = TimeSpan.FromSeconds(5) });
+            var slow = shell.Invoke("Get-Agent -Name APX-0004");
+            SingleError(slow, "ManagerTimeout", "GetAgentCommand", ErrorCategory.OperationTimeout);
+            Assert.Equal(3, _sim.Requests.Count); // the read was tried 1 + MaximumRetryCount (2) times
+        }
+
+        [Fact]
         public void TheApiKeyAndTheTokensNeverShowInAnyStreamOrSerializedObject()
         {
             using var shell = new InProcessPowerShell();

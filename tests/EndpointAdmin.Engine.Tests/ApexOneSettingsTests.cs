@@ -14,16 +14,39 @@ namespace EndpointAdmin.Engine.Tests
     /// against Apex Central: every input is checked first (stable ErrorIds, nothing sent), then the
     /// missing API is a NotSupported error that names the console page and the values to enter.
     /// </summary>
-    public class ApexOneSettingsTests : IClassFixture<ApexCentralFixture>
+    public class ApexOneSettingsTests : IClassFixture<ApexCentralFixture>, IClassFixture<DeepSecurityFixture>
     {
         private readonly ApexCentralFixture _apex;
         private readonly ApexCentralSimulator _sim;
+        private readonly DeepSecurityFixture _ds;
 
-        public ApexOneSettingsTests(ApexCentralFixture fixture)
+        public ApexOneSettingsTests(ApexCentralFixture fixture, DeepSecurityFixture ds)
         {
             _apex = fixture;
             _sim = fixture.Simulator;
             _apex.Reset();
+            _ds = ds;
+            _ds.Reset();
+        }
+
+        [Theory]
+        [InlineData("Set-AgentServerCommunication -ListeningPort 4343 -Confirm:$false", "SetAgentServerCommunicationCommand", "SetServerCommunication")]
+        [InlineData("Set-AgentProxy -Purpose AgentServer -UseSystemProxy", "SetAgentProxyCommand", "SetAgentServerProxy")]
+        [InlineData("Set-AgentFirewallSetting -EnableFirewall $true", "SetAgentFirewallSettingCommand", "SetFirewallSettings")]
+        public void DeepSecuritySaysTheseAreApexOneSettingsAndSendsNothing(string script, string command, string capability)
+        {
+            var result = _ds.Run(script);
+            var error = SingleError(result, "ManagerOperationNotSupported", command, ErrorCategory.NotImplemented, capability);
+            Assert.Contains("Apex One setting, which DeepSecurity does not have", error.Exception.Message);
+            Assert.Empty(_ds.Simulator.Requests);
+        }
+
+        [Fact]
+        public void AnUnknownAgentIdIsNamedAndNotChecked()
+        {
+            var result = _apex.Run("Set-AgentFirewallSetting -CertifiedSafeSoftwareService $true -AgentId no-such-entity");
+            SingleError(result, "ManagerOperationNotSupported", "SetAgentFirewallSettingCommand", ErrorCategory.NotImplemented);
+            Assert.Contains(result.Warnings, w => w.Contains("no agent with ID no-such-entity", StringComparison.Ordinal));
         }
 
         [Fact]

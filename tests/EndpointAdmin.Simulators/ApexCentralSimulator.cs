@@ -249,6 +249,7 @@ namespace EndpointAdmin.Simulators
             matches = Filter(matches, query, "ip_address", a => a.IPs);
             matches = Filter(matches, query, "mac_address", a => a.Macs);
             matches = Filter(matches, query, "managing_server_id", a => new[] { a.ManagingServerId });
+            matches = Filter(matches, query, "product", a => new[] { a.Product });
             var content = new JsonArray();
             foreach (var a in matches)
             {

@@ -168,6 +168,18 @@ namespace EndpointAdmin.ApexCentral
             return change;
         }
 
+        /// <summary>
+        /// Refuses the change when the provider has no API for it: with the console fields and values
+        /// where the product has the setting, or saying that it is an Apex One setting where it has not.
+        /// </summary>
+        public static void RequireApi(IAgentManagerProvider provider, ManagerCapability capability, SettingsChange change)
+        {
+            var hasPage = provider.ConsolePath(capability) != null;
+            ManagerCapabilities.Require(provider, capability, hasPage
+                ? "enter these values in the console instead: " + change.Describe()
+                : "this is an Apex One setting, which " + provider.Product + " does not have");
+        }
+
         /// <summary>Reads "3.5.2345" style Security Agent versions: 3.5 with a build below 3000, or anything older, is 3.5.2xxx or earlier.</summary>
         public static bool IsLegacyAgent(string version)
         {

@@ -73,6 +73,11 @@ namespace EndpointAdmin.Commands
                 if (CertifiedSafeSoftwareService && MyInvocation.BoundParameters.ContainsKey(nameof(CertifiedSafeSoftwareService)) && _agentIds.Count > 0)
                 {
                     var agents = Provider.GetAgents(new AgentQuery { Ids = _agentIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList() }, null, Cancel).ToList();
+                    foreach (var missing in _agentIds.Distinct(StringComparer.OrdinalIgnoreCase).Where(id => !agents.Any(a => string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase))))
+                    {
+                        WriteWarning("The manager has no agent with ID " + missing + "; its proxy path was not checked.");
+                    }
+
                     WriteVerbose("Checking the proxy path of " + agents.Count + " agent(s) before the Certified Safe Software Service is enabled.");
                     foreach (var warning in CertifiedSafeSoftwareCheck.Run(agents, proxy, new ConnectionTester(), TimeSpan.FromSeconds(TimeoutSec), Cancel))
                     {
@@ -80,7 +85,7 @@ namespace EndpointAdmin.Commands
                     }
                 }
 
-                ManagerCapabilities.Require(Provider, ManagerCapability.SetFirewallSettings, "enter these values there instead: " + change.Describe());
+                ApexOneSettings.RequireApi(Provider, ManagerCapability.SetFirewallSettings, change);
 
                 if (ShouldProcess("the global agent settings of " + Provider.Product, "Set " + change.Describe()))
                 {

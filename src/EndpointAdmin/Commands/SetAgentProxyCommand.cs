@@ -116,7 +116,7 @@ namespace EndpointAdmin.Commands
             var mode = ParameterSetName == Direct ? AgentServerProxyMode.None : ParameterSetName == SystemSettings ? AgentServerProxyMode.System : AgentServerProxyMode.Manual;
             var change = ApexOneSettings.ValidateAgentServerProxy(mode, ProxyUri, ProxyCredential?.UserName, ProxyCredential?.Password != null && ProxyCredential.Password.Length > 0);
             change.Secret = ProxyCredential?.Password;
-            ManagerCapabilities.Require(Provider, ManagerCapability.SetAgentServerProxy, "enter these values there instead: " + change.Describe());
+            ApexOneSettings.RequireApi(Provider, ManagerCapability.SetAgentServerProxy, change);
 
             if (ShouldProcess("the agent-server communication of " + Provider.Product, "Set " + change.Describe()))
             {

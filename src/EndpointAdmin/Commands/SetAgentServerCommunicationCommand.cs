@@ -33,7 +33,7 @@ namespace EndpointAdmin.Commands
                 var port = MyInvocation.BoundParameters.ContainsKey(nameof(ListeningPort)) ? ListeningPort : (int?)null;
                 var change = ApexOneSettings.ValidateServerCommunication(ServerAddress, port, AgentVersion);
                 WriteWarning("Security Agents already installed lose the connection to the server when its names/addresses or listening port change, and the only way to re-establish it is to redeploy them. Make these changes before installing agents.");
-                ManagerCapabilities.Require(Provider, ManagerCapability.SetServerCommunication, "enter these values there instead: " + change.Describe());
+                ApexOneSettings.RequireApi(Provider, ManagerCapability.SetServerCommunication, change);
 
                 if (ShouldProcess("the agent-server communication of " + Provider.Product, "Set " + change.Describe()))
                 {
