@@ -119,75 +119,28 @@ namespace EndpointAdmin.ApexCentral
         private List<Agent> List(string filter, string value, CancellationToken cancel)
         {
             var path = ApexCentralWire.AgentsPath + (filter == null ? string.Empty : "?" + filter + "=" + Uri.EscapeDataString(value));
-            var content = Envelope(HttpMethod.Get, path, cancel) as JArray;
-            var agents = new List<Agent>();
-            foreach (var item in content ?? new JArray())
-            {
-                if (item is JObject o)
-                {
-                    agents.Add(ReadAgent(o));
-                }
-            }
-
-            return agents;
-        }
-
-        internal static Agent ReadAgent(JObject o)
-        {
-            var ips = Split((string)o[ApexCentralWire.IpList]);
-            return new Agent
-            {
-                Id = (string)o[ApexCentralWire.EntityId],
-                Name = (string)o[ApexCentralWire.HostName],
-                DisplayName = (string)o[ApexCentralWire.HostName],
-                Product = ManagerProduct.ApexCentral,
-                IPAddress = ips.FirstOrDefault(),
-                Status = AgentStatus.Unknown,
-                StatusMessages = new string[0],
-                IPAddressList = ips,
-                MacAddressList = Split((string)o[ApexCentralWire.MacList]),
-                ManagingServerId = (string)o[ApexCentralWire.ManagingServerId],
-                ManagedProduct = (string)o[ApexCentralWire.ProductField],
-                AdDomain = (string)o[ApexCentralWire.AdDomain],
-                FolderPath = (string)o[ApexCentralWire.FolderPath],
-                IsolationStatus = (string)o[ApexCentralWire.IsolationStatus],
-            };
-        }
-
-        private static string[] Split(string list)
-        {
-            return string.IsNullOrWhiteSpace(list)
-                ? new string[0]
-                : list.Split(ApexCentralWire.ListSeparators, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
-        }
-
-        /// <summary>Sends a request and returns result_content; a result_code other than success (in a 2xx or an error answer) becomes the mapped error.</summary>
-        private JToken Envelope(HttpMethod method, string path, CancellationToken cancel)
-        {
-            JToken answer;
+            var method = HttpMethod.Get;
+            ProductAgentsPage page;
             try
             {
-                answer = _http.SendJson(method, path, null, RetryPolicy.IsSafeMethod(method), cancel);
+                page = _http.Send(method, path, null, true, ProductAgentsReader.Read, cancel);
             }
             catch (EndpointAdminException ex) when (ResultCodeOf(ex.ServerMessage) is int code)
             {
                 throw Failure(method, path, code, ex.StatusCode, ex);
             }
 
-            var result = answer as JObject;
-            var codeToken = result?[ApexCentralWire.ResultCode];
-            if (codeToken == null || codeToken.Type != JTokenType.Integer)
+            if (page.ResultCode == null)
             {
                 throw new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "Apex Central's answer to " + method.Method + " " + path + " has no result_code.");
             }
 
-            var value = (int)codeToken;
-            if (value != ApexCentralWire.Success)
+            if (page.ResultCode.Value != ApexCentralWire.Success)
             {
-                throw Failure(method, path, value, 200, null);
+                throw Failure(method, path, page.ResultCode.Value, 200, null);
             }
 
-            return result[ApexCentralWire.ResultContent];
+            return page.Agents;
         }
 
         private static int? ResultCodeOf(string body)
