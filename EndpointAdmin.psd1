@@ -44,6 +44,9 @@
         'New-AgentHeartbeatFirewallRule'
         'Invoke-AgentSync'
         'Set-AgentProxy'
+        # Apex One agent-server and firewall settings
+        'Set-AgentServerCommunication'
+        'Set-AgentFirewallSetting'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -133,9 +133,9 @@ $alerts
             shell.Invoke(BaselineScript, simulator.Uri, simulator.ApiKey, 300);
         }
 
-        private static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
+        internal static string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", CultureInfo.InvariantCulture);
 
-        private static (TimeSpan Time, long PeakHeap, long PeakWorkingSet, long Retained, int Count) Measure(InProcessPowerShell shell, string script, params object[] args)
+        internal static (TimeSpan Time, long PeakHeap, long PeakWorkingSet, long Retained, int Count) Measure(InProcessPowerShell shell, string script, params object[] args)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
@@ -176,7 +176,7 @@ $alerts
             return (watch.Elapsed, Math.Max(0, peakHeap), Math.Max(0, peakSet), retained, Convert.ToInt32(result.Output.Last().BaseObject, CultureInfo.InvariantCulture));
         }
 
-        private static SecureString Key(string text)
+        internal static SecureString Key(string text)
         {
             var key = new SecureString();
             foreach (var c in text)

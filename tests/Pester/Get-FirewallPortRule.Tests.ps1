@@ -20,7 +20,7 @@ Describe 'Get-FirewallPortRule' -Tag 'Unit' {
     Context 'Parameters' {
         It 'has the expected parameters' {
             $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-            @($command.Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object) | Should -Be @('Backend', 'DisplayName', 'Group', 'Name')
+            @($command.Parameters.Keys | Where-Object { $_ -notin $common } | Sort-Object) | Should -Be @('Backend', 'DisplayName', 'Group', 'IncludeProductRules', 'Name')
         }
 
         It 'only reads, so it has no ShouldProcess' {
@@ -83,6 +83,7 @@ Describe 'Get-FirewallPortRule on nftables' -Tag 'Integration' -Skip:(-not $canU
                 Display   = @(Get-FirewallPortRule -DisplayName 'BACKUP agent*')
                 Group     = @(Get-FirewallPortRule -Group 'oper*')
                 Both      = @(Get-FirewallPortRule -Group 'Operations' -DisplayName '*second*')
+                WithProduct = @(Get-FirewallPortRule -IncludeProductRules)
                 NoMatch   = @(Get-FirewallPortRule -DisplayName 'Nothing*' -ErrorVariable noMatchErrors)
                 NoMatchErrorCount = @($noMatchErrors).Count
             }
@@ -104,6 +105,11 @@ Describe 'Get-FirewallPortRule on nftables' -Tag 'Integration' -Skip:(-not $canU
         $found.All[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.EndpointAdmin.FirewallPortRule'
         @($found.All[0].RemoteAddress) | Should -Be @('10.20.30.0/24')
         $found.All[0].Product.ToString() | Should -Be 'KasperskySecurityCenter'
+        @($found.All | ForEach-Object { $_.Origin.ToString() } | Sort-Object -Unique) | Should -Be @('EndpointAdmin')
+    }
+
+    It 'lists no product rules on nftables with -IncludeProductRules (products create none there)' {
+        @($found.WithProduct.Name) | Should -Be @($found.All.Name)
     }
 
     It 'matches -Name literally: brackets are part of the name, * is not a wildcard' {

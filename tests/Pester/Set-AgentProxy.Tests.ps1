@@ -21,7 +21,7 @@ Describe 'Set-AgentProxy' -Tag 'Unit' {
         It 'has the expected parameters' {
             $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
             $actual = (Get-Command Set-AgentProxy).Parameters.Keys | Where-Object { $_ -notin $common }
-            Compare-Object -ReferenceObject @('Purpose', 'ProxyId', 'ProxyUri', 'ProxyCredential', 'PolicyId', 'PolicyName', 'AgentId', 'Session') -DifferenceObject @($actual) | Should -BeNullOrEmpty
+            Compare-Object -ReferenceObject @('Purpose', 'ProxyId', 'ProxyUri', 'ProxyCredential', 'NoProxy', 'UseSystemProxy', 'PolicyId', 'PolicyName', 'AgentId', 'Session') -DifferenceObject @($actual) | Should -BeNullOrEmpty
         }
 
         It 'supports -WhatIf and -Confirm (it changes the manager)' {
@@ -38,11 +38,13 @@ Describe 'Set-AgentProxy' -Tag 'Unit' {
 
     Context 'Parameters in detail' {
         It 'offers the proxy purposes' {
-            [Enum]::GetNames([EndpointAdmin.ProxyPurpose]) | Should -Be @('AgentUpdate', 'ManagerUpdate', 'SmartProtection')
+            [Enum]::GetNames([EndpointAdmin.ProxyPurpose]) | Should -Be @('AgentUpdate', 'ManagerUpdate', 'SmartProtection', 'AgentServer')
         }
 
-        It 'takes a proxy by ID or by address, not both' {
-            (Get-Command Set-AgentProxy).ParameterSets.Name | Sort-Object | Should -Be @('ProxyId', 'ProxyUri')
+        It 'takes a proxy by ID or by address, or (Apex One agent-server) no proxy or the system proxy; never two of them' {
+            (Get-Command Set-AgentProxy).ParameterSets.Name | Sort-Object | Should -Be @('NoProxy', 'ProxyId', 'ProxyUri', 'UseSystemProxy')
+            { Set-AgentProxy -Purpose AgentServer -NoProxy -UseSystemProxy } | Should -Throw -ErrorId (& $fqid 'AmbiguousParameterSet')
+            { Set-AgentProxy -Purpose AgentServer -NoProxy -ProxyUri http://p:1 } | Should -Throw -ErrorId (& $fqid 'AmbiguousParameterSet')
             { Set-AgentProxy -Purpose AgentUpdate -ProxyId 2 -ProxyUri http://p:1 } | Should -Throw -ErrorId (& $fqid 'AmbiguousParameterSet')
         }
 

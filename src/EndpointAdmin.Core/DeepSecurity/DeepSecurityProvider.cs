@@ -810,6 +810,13 @@ namespace EndpointAdmin.DeepSecurity
             return _http.SendJson(method, path, body?.ToString(Newtonsoft.Json.Formatting.None), safe, cancel);
         }
 
+        // The Apex One agent settings have no Deep Security counterpart: the capability check refuses them first.
+        public void SetServerCommunication(SettingsChange change, CancellationToken cancel) => throw ManagerCapabilities.NotSupported(this, ManagerCapability.SetServerCommunication, null);
+
+        public void SetAgentServerProxy(SettingsChange change, CancellationToken cancel) => throw ManagerCapabilities.NotSupported(this, ManagerCapability.SetAgentServerProxy, null);
+
+        public void SetFirewallSettings(SettingsChange change, CancellationToken cancel) => throw ManagerCapabilities.NotSupported(this, ManagerCapability.SetFirewallSettings, null);
+
         public void Dispose()
         {
             _http?.Dispose();

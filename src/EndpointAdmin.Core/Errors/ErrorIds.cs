@@ -90,5 +90,17 @@ namespace EndpointAdmin.Errors
         public const string PortAvailabilityPortInvalid = "PortAvailabilityPortInvalid";
         public const string PortAvailabilityUnsupportedPlatform = "PortAvailabilityUnsupportedPlatform";
         public const string PortAvailabilityTableUnreadable = "PortAvailabilityTableUnreadable";
+
+        // ---- Apex Central provider and the Apex One agent-server / firewall settings ----
+        public const string ApexCentralResultError = "ApexCentralResultError";
+        public const string ApexCentralAgentOperationFailed = "ApexCentralAgentOperationFailed";
+        public const string ServerAddressInvalid = "ServerAddressInvalid";
+        public const string ServerListeningPortInvalid = "ServerListeningPortInvalid";
+        public const string ServerSettingsFixedForAgentVersion = "ServerSettingsFixedForAgentVersion";
+        public const string AgentVersionInvalid = "AgentVersionInvalid";
+        public const string AgentServerProxyInvalid = "AgentServerProxyInvalid";
+        public const string AgentFirewallSettingConflict = "AgentFirewallSettingConflict";
+        public const string AgentFirewallLogScheduleInvalid = "AgentFirewallLogScheduleInvalid";
+        public const string AgentSettingNothingToChange = "AgentSettingNothingToChange";
     }
 }

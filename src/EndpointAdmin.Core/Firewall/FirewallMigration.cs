@@ -89,7 +89,16 @@ namespace EndpointAdmin.Firewall
                 var normalized = service.Prepare(rule);
                 if (service.PlanNew(snapshot, normalized, planned) == PlannedChange.Add)
                 {
-                    plan.Changes.Add.Add(normalized);
+                    // A port the product opened by itself is not opened twice.
+                    var covering = ProductFirewallRules.Covering(snapshot.ProductRules, normalized);
+                    if (covering != null)
+                    {
+                        plan.CoveredByProduct.Add(new KeyValuePair<FirewallPortRule, FirewallPortRule>(normalized.Rule, covering));
+                    }
+                    else
+                    {
+                        plan.Changes.Add.Add(normalized);
+                    }
                 }
             }
 
@@ -167,7 +176,7 @@ namespace EndpointAdmin.Firewall
             foreach (var old in snapshot.Rules.Where(r => oldNames.Contains(r.Name)))
             {
                 var stillNeeded = newRules.Any(n => Covers(n, old.Rule));
-                var covered = newRules.Any(n => Covers(n, old.Rule) && snapshot.ByName.ContainsKey(n.Name));
+                var covered = newRules.Any(n => Covers(n, old.Rule) && (snapshot.ByName.ContainsKey(n.Name) || ProductFirewallRules.Covering(snapshot.ProductRules, FirewallRuleNormalizer.Normalize(n)) != null));
                 if (stillNeeded && !covered)
                 {
                     plan.Kept.Add(old.Rule);
@@ -188,6 +197,7 @@ namespace EndpointAdmin.Firewall
         {
             var statuses = new List<FirewallMigrationStatus>();
             var products = snapshot.Rules.Where(r => r.Rule.Product.HasValue).Select(r => r.Rule.Product.Value)
+                .Concat(snapshot.ProductRules.Where(r => r.Product.HasValue).Select(r => r.Product.Value))
                 .Concat(snapshot.Documents.Keys.Where(k => k.StartsWith(DocumentPrefix, StringComparison.Ordinal))
                     .Select(k => Enum.TryParse<Product>(k.Substring(DocumentPrefix.Length), out var p) ? (Product?)p : null)
                     .Where(p => p.HasValue).Select(p => p.Value))
@@ -198,7 +208,9 @@ namespace EndpointAdmin.Firewall
             {
                 var state = Load(snapshot, product);
                 var rules = snapshot.Rules.Where(r => r.Rule.Product == product).Select(r => r.Rule).ToList();
+                var productRules = snapshot.ProductRules.Where(r => r.Product == product).ToList();
                 var components = rules.Select(r => r.Component)
+                    .Concat(productRules.Select(r => r.Component))
                     .Concat(state?.Components.Keys ?? Enumerable.Empty<string>())
                     .Distinct(StringComparer.OrdinalIgnoreCase)
                     .OrderBy(c => c, StringComparer.OrdinalIgnoreCase);
@@ -212,6 +224,8 @@ namespace EndpointAdmin.Firewall
                         Backend = backend,
                         VersionsPresent = mine.Select(r => r.Version).Distinct(StringComparer.Ordinal).OrderBy(v => v, StringComparer.Ordinal).ToArray(),
                         State = FirewallMigrationState.None,
+                        ProductRules = productRules.Where(r => string.Equals(r.Component, component, StringComparison.OrdinalIgnoreCase))
+                            .Select(r => r.Name + " (" + r.Direction + " " + r.Protocol + " " + string.Join(",", r.LocalPort) + ")").ToArray(),
                     };
                     if (state != null && state.Components.TryGetValue(component, out var migrated))
                     {
@@ -317,6 +331,9 @@ namespace EndpointAdmin.Firewall
             public List<FirewallPortRule> Removed { get; } = new List<FirewallPortRule>();
 
             public List<FirewallPortRule> Kept { get; } = new List<FirewallPortRule>();
+
+            /// <summary>Wanted rules not created because a rule the product made itself already opens the port (wanted, covering).</summary>
+            public List<KeyValuePair<FirewallPortRule, FirewallPortRule>> CoveredByProduct { get; } = new List<KeyValuePair<FirewallPortRule, FirewallPortRule>>();
         }
     }
 }

@@ -79,8 +79,19 @@ namespace EndpointAdmin.Firewall
             var result = new FirewallRuleTestResult { Name = wanted.Name, DisplayName = wanted.Rule.DisplayName, Backend = Backend.Kind };
             if (!snapshot.ByName.TryGetValue(wanted.Name, out var actual))
             {
+                var covering = ProductFirewallRules.Covering(snapshot.ProductRules, wanted);
+                if (covering != null)
+                {
+                    result.State = FirewallRuleState.CoveredByProductRule;
+                    result.InDesiredState = true;
+                    result.Differences = new[] { "Rule: provided by the " + covering.Product + " rule '" + covering.Name + "', which the product created itself" };
+                    return result;
+                }
+
                 result.State = FirewallRuleState.Missing;
-                result.Differences = new[] { "Rule: wanted, found none" };
+                result.Differences = wanted.Rule.Product.HasValue && ProductFirewallRules.NeverCreates(wanted.Rule.Product.Value, wanted.Rule.Direction)
+                    ? new[] { "Rule: wanted, found none", wanted.Rule.Product + " never creates " + wanted.Rule.Direction.ToString().ToLowerInvariant() + " rules: this one is yours to make (New-FirewallPortRule)" }
+                    : new[] { "Rule: wanted, found none" };
                 return result;
             }
 

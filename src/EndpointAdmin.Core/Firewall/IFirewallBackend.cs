@@ -25,8 +25,9 @@ namespace EndpointAdmin.Firewall
     /// <summary>What a backend found: its rules (already normalized) and documents.</summary>
     internal sealed class FirewallSnapshot
     {
-        public FirewallSnapshot(IReadOnlyList<NormalizedRule> rules, IReadOnlyDictionary<string, string> documents, object backendState)
+        public FirewallSnapshot(IReadOnlyList<NormalizedRule> rules, IReadOnlyDictionary<string, string> documents, object backendState, IReadOnlyList<FirewallPortRule> productRules = null)
         {
+            ProductRules = productRules ?? new FirewallPortRule[0];
             Rules = rules;
             Documents = documents;
             BackendState = backendState;
@@ -44,6 +45,9 @@ namespace EndpointAdmin.Firewall
         public IReadOnlyDictionary<string, NormalizedRule> ByName { get; }
 
         public IReadOnlyDictionary<string, string> Documents { get; }
+
+        /// <summary>Rules a product created by itself (ProductFirewallRules), read but never changed; empty where a backend has none.</summary>
+        public IReadOnlyList<FirewallPortRule> ProductRules { get; }
 
         /// <summary>What the backend needs to change what it read (e.g. nftables rule handles).</summary>
         public object BackendState { get; }

@@ -28,11 +28,20 @@ namespace EndpointAdmin.Http
     {
         private readonly HttpClient _client;
         private readonly ConnectionOptions _options;
-        private readonly Action<HttpRequestMessage> _authenticate;
+        private readonly Action<HttpRequestMessage, string> _authenticate;
         private readonly RetryPolicy _retry;
         private string _certificateProblem;
 
         public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage> authenticate, HttpMessageHandler handler = null)
+            : this(options, (request, body) => authenticate(request), handler)
+        {
+        }
+
+        /// <summary>
+        /// A pipeline whose authentication sees each attempt's absolute request URI and the exact body
+        /// text sent, for managers that sign every request over both (Apex Central's JWT checksum).
+        /// </summary>
+        public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage, string> authenticate, HttpMessageHandler handler = null)
         {
             _options = options;
             _authenticate = authenticate;
@@ -199,7 +208,7 @@ namespace EndpointAdmin.Http
                     HttpResponseMessage response = null;
                     try
                     {
-                        using (var request = new HttpRequestMessage(method, path))
+                        using (var request = new HttpRequestMessage(method, _client.BaseAddress == null ? new Uri(path, UriKind.RelativeOrAbsolute) : new Uri(_client.BaseAddress, path)))
                         {
                             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
                             if (jsonBody != null)
@@ -207,7 +216,7 @@ namespace EndpointAdmin.Http
                                 request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
                             }
 
-                            _authenticate(request);
+                            _authenticate(request, jsonBody ?? string.Empty);
                             Interlocked.Increment(ref _requestCount);
                             response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                         }

@@ -89,6 +89,17 @@ namespace EndpointAdmin.Managers
         public string[] SourceMacAddress { get; set; }
     }
 
+    /// <summary>A validated agent settings change: the console fields and the values to give them, in the product document's words.</summary>
+    internal sealed class SettingsChange
+    {
+        public List<string> Fields { get; } = new List<string>();
+
+        /// <summary>A password that goes with the change (the manual proxy's), never part of Fields.</summary>
+        public System.Security.SecureString Secret { get; set; }
+
+        public string Describe() => string.Join("; ", Fields);
+    }
+
     /// <summary>
     /// One vendor's manager. Every method that a provider does not declare in Capabilities throws
     /// ManagerCapabilities.NotSupported with the console path from the product document. Methods
@@ -133,5 +144,14 @@ namespace EndpointAdmin.Managers
         void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target);
 
         void SetProxy(ProxyPurpose purpose, PolicyTarget target, int? proxyId, CancellationToken cancel);
+
+        /// <summary>Apex One: the server names/addresses and listening port agents use (Agent-Server Communication).</summary>
+        void SetServerCommunication(SettingsChange change, CancellationToken cancel);
+
+        /// <summary>Apex One: the proxy agents use to reach the server (no proxy, system proxy, or a manual one).</summary>
+        void SetAgentServerProxy(SettingsChange change, CancellationToken cancel);
+
+        /// <summary>Apex One: the global agent firewall settings and the Certified Safe Software Service.</summary>
+        void SetFirewallSettings(SettingsChange change, CancellationToken cancel);
     }
 }

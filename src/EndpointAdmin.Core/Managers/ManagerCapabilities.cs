@@ -6,11 +6,11 @@ namespace EndpointAdmin.Managers
     /// <summary>The one way to say "this product cannot do that here, do it there".</summary>
     internal static class ManagerCapabilities
     {
-        public static void Require(IAgentManagerProvider provider, ManagerCapability capability)
+        public static void Require(IAgentManagerProvider provider, ManagerCapability capability, string detail = null)
         {
             if (!provider.Capabilities.Contains(capability))
             {
-                throw NotSupported(provider, capability, null);
+                throw NotSupported(provider, capability, detail);
             }
         }
 

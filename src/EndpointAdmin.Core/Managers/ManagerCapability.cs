@@ -15,5 +15,11 @@ namespace EndpointAdmin.Managers
         SyncAgent,
         SetProxyById,
         SetProxyByAddress,
+
+        // Apex One agent-server and global firewall settings (Set-AgentServerCommunication,
+        // Set-AgentProxy -Purpose AgentServer, Set-AgentFirewallSetting).
+        SetServerCommunication,
+        SetAgentServerProxy,
+        SetFirewallSettings,
     }
 }

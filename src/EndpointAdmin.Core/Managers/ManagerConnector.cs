@@ -92,6 +92,11 @@ namespace EndpointAdmin.Managers
                     pipeline = DeepSecurityProvider.CreatePipeline(options);
                     provider = new DeepSecurityProvider(pipeline);
                     break;
+                case ManagerProduct.ApexCentral:
+                    options.BaseUri = ApexCentral.ApexCentralProvider.ApiBase(managerUri);
+                    pipeline = ApexCentral.ApexCentralProvider.CreatePipeline(options);
+                    provider = new ApexCentral.ApexCentralProvider(pipeline);
+                    break;
                 default:
                     throw new EndpointAdminException(ErrorIds.ManagerOperationNotSupported, ErrorKind.NotSupported, product.ToString(), "No provider for " + product + " yet.");
             }

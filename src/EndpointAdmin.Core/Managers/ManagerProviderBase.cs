@@ -39,7 +39,13 @@ namespace EndpointAdmin.Managers
 
         public virtual void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target) => throw Missing(ManagerCapability.SetProxyById);
 
-        public virtual void SetProxy(ProxyPurpose purpose, PolicyTarget target, int? proxyId, CancellationToken cancel) => throw Missing(ManagerCapability.SetProxyById);
+        public virtual void SetProxy(ProxyPurpose purpose, PolicyTarget target, int? proxyId, CancellationToken cancel) => throw Missing(proxyId == null ? ManagerCapability.SetProxyByAddress : ManagerCapability.SetProxyById);
+
+        public virtual void SetServerCommunication(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetServerCommunication);
+
+        public virtual void SetAgentServerProxy(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetAgentServerProxy);
+
+        public virtual void SetFirewallSettings(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetFirewallSettings);
 
         public virtual void Dispose()
         {

@@ -28,6 +28,19 @@ namespace EndpointAdmin
 
         /// <summary>A rule of that name with other settings (see Differences).</summary>
         Different,
+
+        /// <summary>No EndpointAdmin rule, but a rule the product created by itself opens the same ports (see Differences).</summary>
+        CoveredByProductRule,
+    }
+
+    /// <summary>Who created a firewall rule.</summary>
+    public enum FirewallRuleOrigin
+    {
+        /// <summary>EndpointAdmin created it; the FirewallPortRule cmdlets manage it.</summary>
+        EndpointAdmin,
+
+        /// <summary>The product created it by itself (SES Evolution's Windows rules); read only.</summary>
+        Product,
     }
 
     /// <summary>Where a machine stands in a product's port migration.</summary>

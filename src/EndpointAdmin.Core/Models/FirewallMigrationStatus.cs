@@ -31,6 +31,9 @@ namespace EndpointAdmin
         /// <summary>When the migration was started (UTC), if one was.</summary>
         public DateTime? StartedAt { get; set; }
 
+        /// <summary>Rules the product created by itself for this component (name, direction, protocol, ports): counted, never duplicated or removed.</summary>
+        public string[] ProductRules { get; set; } = Array.Empty<string>();
+
         public FirewallBackendKind Backend { get; set; }
 
         public override string ToString()

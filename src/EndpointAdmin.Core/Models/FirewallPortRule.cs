@@ -46,6 +46,9 @@ namespace EndpointAdmin
 
         public string Component { get; set; }
 
+        /// <summary>Who made the rule: EndpointAdmin, or the product itself (read only, e.g. SES Evolution's own Windows rules).</summary>
+        public FirewallRuleOrigin Origin { get; set; }
+
         internal FirewallPortRule Copy()
         {
             var copy = (FirewallPortRule)MemberwiseClone();

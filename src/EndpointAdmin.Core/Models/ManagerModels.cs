@@ -84,6 +84,8 @@ namespace EndpointAdmin
         ManagerUpdate,
         /// <summary>Agents reach the Smart Protection Network through this proxy (policy or agent setting).</summary>
         SmartProtection,
+        /// <summary>Apex One: Security Agents reach their server through this proxy (Administration > Agent-Server Communication; server-wide).</summary>
+        AgentServer,
     }
 
     /// <summary>
@@ -159,6 +161,26 @@ namespace EndpointAdmin
         public bool IsVirtualAppliance { get; set; }
 
         public string[] StatusMessages { get; set; }
+
+        // ---- Apex Central (ProductAgents); empty or null for other products ----
+
+        /// <summary>Every IP address the manager lists for the agent (IPAddress is the first).</summary>
+        public string[] IPAddressList { get; set; } = new string[0];
+
+        public string[] MacAddressList { get; set; } = new string[0];
+
+        /// <summary>The entity ID of the product server (the Apex One server) that manages the agent.</summary>
+        public string ManagingServerId { get; set; }
+
+        /// <summary>The manager's own name for the agent's product (Apex Central's product field).</summary>
+        public string ManagedProduct { get; set; }
+
+        public string AdDomain { get; set; }
+
+        /// <summary>The agent's folder in the manager's directory tree.</summary>
+        public string FolderPath { get; set; }
+
+        public string IsolationStatus { get; set; }
 
         public override string ToString()
         {

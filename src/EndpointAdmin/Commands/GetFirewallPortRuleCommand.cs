@@ -7,7 +7,11 @@ using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
-    /// <summary>Get-FirewallPortRule: EndpointAdmin's rules in the host firewall; other rules are not touched or listed.</summary>
+    /// <summary>
+    /// Get-FirewallPortRule: EndpointAdmin's rules in the host firewall; other rules are not touched
+    /// or listed, except, with -IncludeProductRules, the rules a product created by itself (SES
+    /// Evolution's Windows Defender Firewall rules), marked Origin Product.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "FirewallPortRule")]
     [OutputType(typeof(FirewallPortRule))]
     public sealed class GetFirewallPortRuleCommand : FirewallCommandBase
@@ -32,6 +36,10 @@ namespace EndpointAdmin.Commands
         [SupportsWildcards]
         public string[] Group { get; set; }
 
+        /// <summary>Also list the rules a product created by itself (Origin Product), read only.</summary>
+        [Parameter]
+        public SwitchParameter IncludeProductRules { get; set; }
+
         protected override void ProcessRecord()
         {
             _filtered |= Name != null || DisplayName != null || Group != null;
@@ -52,6 +60,17 @@ namespace EndpointAdmin.Commands
             {
                 WriteObject(rule.Rule);
             }
+
+            var productRules = IncludeProductRules
+                ? snapshot.ProductRules.Where(r => (names == null || names.Contains(r.Name)) && (displayNames == null || displayNames.Any(p => p.IsMatch(r.DisplayName))) && (groups == null || groups.Any(p => p.IsMatch(r.Group)))).ToList()
+                : new List<FirewallPortRule>();
+            if (IncludeProductRules)
+            {
+                WriteVerbose(productRules.Count + " of " + snapshot.ProductRules.Count + " rule(s) created by the products themselves" + (_filtered ? " match." : "."));
+            }
+
+            WriteObject(productRules, true);
+            found.AddRange(productRules.Select(r => new NormalizedRule(r, PortSet.Any, PortSet.Any, AddressSet.Any, r.RemoteMacAddress)));
 
             // As with Get-NetFirewallRule: a name asked for and not found is an error, a pattern that matches nothing is not.
             foreach (var name in _names.Distinct())

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using EndpointAdmin.ApexCentral;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
@@ -8,12 +9,17 @@ namespace EndpointAdmin.Commands
     /// <summary>
     /// Set-AgentProxy: points a manager's proxy setting at a proxy. Deep Security REST v1 knows
     /// proxies only by ID; a proxy given by address is refused with the console page to use instead.
+    /// -Purpose AgentServer is Apex One's agent-server proxy (no proxy, the agents' system proxy, or
+    /// a manual one with protocol, host, port and credential), validated before it is refused for
+    /// want of an API with the console fields to fill in.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "AgentProxy", DefaultParameterSetName = ById, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     public sealed class SetAgentProxyCommand : ManagerCmdlet
     {
         private const string ById = "ProxyId";
         private const string ByAddress = "ProxyUri";
+        private const string Direct = "NoProxy";
+        private const string SystemSettings = "UseSystemProxy";
 
         [Parameter(Mandatory = true, Position = 0)]
         public ProxyPurpose Purpose { get; set; }
@@ -25,6 +31,14 @@ namespace EndpointAdmin.Commands
         [Parameter(Mandatory = true, ParameterSetName = ByAddress)]
         [ValidateNotNullOrEmpty]
         public string ProxyUri { get; set; }
+
+        /// <summary>Apex One agent-server proxy: agents connect to the server directly.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = Direct)]
+        public SwitchParameter NoProxy { get; set; }
+
+        /// <summary>Apex One agent-server proxy: agents use the system proxy settings of their computer.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SystemSettings)]
+        public SwitchParameter UseSystemProxy { get; set; }
 
         [Parameter(ParameterSetName = ByAddress)]
         [Credential]
@@ -59,6 +73,12 @@ namespace EndpointAdmin.Commands
                     : MyInvocation.BoundParameters.ContainsKey(nameof(PolicyId)) ? TargetSets.PolicyId
                     : TargetSets.BasePolicy;
                 var target = TargetSets.From(set, PolicyId, PolicyName, AgentId);
+                if (Purpose == ProxyPurpose.AgentServer || ParameterSetName == Direct || ParameterSetName == SystemSettings)
+                {
+                    SetAgentServerProxy(given);
+                    return;
+                }
+
                 if (ParameterSetName == ByAddress)
                 {
                     // Checked first so the user learns what the product offers before anything else.
@@ -74,6 +94,34 @@ namespace EndpointAdmin.Commands
                     Provider.SetProxy(Purpose, target, ProxyId, Cancel);
                 }
             });
+        }
+
+        private void SetAgentServerProxy(int targetsGiven)
+        {
+            if (Purpose != ProxyPurpose.AgentServer)
+            {
+                throw new EndpointAdminException(ErrorIds.ProxyPurposeScopeInvalid, ErrorKind.InvalidArgument, Purpose.ToString(), "-NoProxy and -UseSystemProxy choose how Apex One agents reach their server: use them with -Purpose AgentServer.");
+            }
+
+            if (targetsGiven > 0)
+            {
+                throw new EndpointAdminException(ErrorIds.ProxyPurposeScopeInvalid, ErrorKind.InvalidArgument, Purpose.ToString(), "The agent-server proxy is a server-wide setting (Agent-Server Communication): leave out -PolicyId, -PolicyName and -AgentId.");
+            }
+
+            if (ParameterSetName == ById)
+            {
+                throw new EndpointAdminException(ErrorIds.AgentServerProxyInvalid, ErrorKind.InvalidArgument, ProxyId, "The agent-server proxy is given by address, not by ID: use -ProxyUri (with -ProxyCredential), -NoProxy or -UseSystemProxy.");
+            }
+
+            var mode = ParameterSetName == Direct ? AgentServerProxyMode.None : ParameterSetName == SystemSettings ? AgentServerProxyMode.System : AgentServerProxyMode.Manual;
+            var change = ApexOneSettings.ValidateAgentServerProxy(mode, ProxyUri, ProxyCredential?.UserName, ProxyCredential?.Password != null && ProxyCredential.Password.Length > 0);
+            change.Secret = ProxyCredential?.Password;
+            ApexOneSettings.RequireApi(Provider, ManagerCapability.SetAgentServerProxy, change);
+
+            if (ShouldProcess("the agent-server communication of " + Provider.Product, "Set " + change.Describe()))
+            {
+                Provider.SetAgentServerProxy(change, Cancel);
+            }
         }
     }
 }

@@ -63,6 +63,11 @@ namespace EndpointAdmin.Commands
                 return;
             }
 
+            foreach (var covered in plan.CoveredByProduct)
+            {
+                WriteVerbose("Not creating the rule '" + covered.Key.Name + "': " + Product + " opened the port itself with its rule '" + covered.Value.Name + "'.");
+            }
+
             var target = Product + " " + FromVersion + " -> " + ToVersion + " (" + string.Join(", ", plan.State.Components.Keys) + ")";
             var description = plan.Changes.Add.Count + " new rule(s): " + string.Join(", ", plan.Changes.Add.ConvertAll(r => r.Name));
             if (!ShouldProcess(target, "Start firewall port migration, adding " + description))

@@ -86,12 +86,19 @@ namespace EndpointAdmin.Firewall.Windows
             var state = new State();
             var rules = new List<NormalizedRule>();
             var documents = new Dictionary<string, string>(StringComparer.Ordinal);
+            var productRules = new List<FirewallPortRule>();
             try
             {
                 foreach (var com in _policy.GetRules())
                 {
                     if (!IsOurs(com.Description))
                     {
+                        var product = ReadProductRule(com);
+                        if (product != null)
+                        {
+                            productRules.Add(product);
+                        }
+
                         continue;
                     }
 
@@ -130,7 +137,46 @@ namespace EndpointAdmin.Firewall.Windows
                 throw ReadFailed(ex);
             }
 
-            return new FirewallSnapshot(rules, documents, state);
+            return new FirewallSnapshot(rules, documents, state, productRules);
+        }
+
+        /// <summary>A rule a product made by itself, read loosely: it is reported and counted, never changed.</summary>
+        private static FirewallPortRule ReadProductRule(IFirewallRuleCom com)
+        {
+            var recognized = ProductFirewallRules.Recognize(com.Name);
+            if (recognized == null || (com.Protocol != NetFw.ProtocolTcp && com.Protocol != NetFw.ProtocolUdp))
+            {
+                return null;
+            }
+
+            string[] local;
+            string[] remote;
+            try
+            {
+                local = ParsePorts(com.LocalPorts, "LocalPort").ToStrings();
+                remote = ParseAddresses(com.RemoteAddresses).ToStrings();
+            }
+            catch (EndpointAdminException)
+            {
+                return null;
+            }
+
+            return new FirewallPortRule
+            {
+                Name = com.Name,
+                DisplayName = com.Name,
+                Group = com.Grouping ?? string.Empty,
+                Direction = com.Direction == NetFw.DirectionOut ? Direction.Outbound : Direction.Inbound,
+                Protocol = com.Protocol == NetFw.ProtocolUdp ? Protocol.UDP : Protocol.TCP,
+                LocalPort = local,
+                RemoteAddress = remote,
+                Action = com.Action == NetFw.ActionAllow ? FirewallAction.Allow : FirewallAction.Block,
+                Enabled = com.Enabled,
+                Backend = FirewallBackendKind.WindowsFirewall,
+                Product = recognized.Value.Product,
+                Component = recognized.Value.Component,
+                Origin = FirewallRuleOrigin.Product,
+            };
         }
 
         public void Apply(FirewallSnapshot basis, FirewallChangeSet changes)

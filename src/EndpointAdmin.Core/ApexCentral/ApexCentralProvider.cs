@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using EndpointAdmin.Errors;
+using EndpointAdmin.Http;
+using EndpointAdmin.Managers;
+using Newtonsoft.Json.Linq;
+
+namespace EndpointAdmin.ApexCentral
+{
+    /// <summary>
+    /// Apex Central (managing Apex One) through the Automation API (vendor-apis §3): agents from the
+    /// ProductAgents listing, every request signed with its own JWT. The Apex One agent-server and
+    /// firewall settings of the product documents have no API; the base class turns each of them
+    /// into the NotSupported error that names the console page.
+    /// </summary>
+    internal sealed class ApexCentralProvider : ManagerProviderBase
+    {
+        private static readonly ManagerCapability[] Declared = { ManagerCapability.ListAgents };
+
+        private readonly HttpPipeline _http;
+
+        public ApexCentralProvider(HttpPipeline http)
+        {
+            _http = http;
+        }
+
+        /// <summary>The pipeline for Apex Central: each attempt gets a fresh JWT over its own method, path, query and body.</summary>
+        public static HttpPipeline CreatePipeline(ConnectionOptions options, Func<DateTime> clock = null)
+        {
+            var key = options.ApiKey;
+            var applicationId = options.ApplicationId;
+            var now = clock ?? (() => DateTime.UtcNow);
+            return new HttpPipeline(options, (request, body) =>
+            {
+                var token = ApexCentralToken.Create(applicationId, key, request.Method.Method, request.RequestUri.PathAndQuery, body, now());
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            });
+        }
+
+        /// <summary>The server root the API paths hang below (https://apex:443/anything -> https://apex:443/).</summary>
+        public static Uri ApiBase(Uri managerUri)
+        {
+            return new Uri(managerUri.GetLeftPart(UriPartial.Authority) + "/");
+        }
+
+        public override ManagerProduct Product => ManagerProduct.ApexCentral;
+
+        public override IReadOnlyCollection<ManagerCapability> Capabilities => Declared;
+
+        public override string ConsolePath(ManagerCapability capability) => ApexCentralWire.ConsolePath(capability);
+
+        public override string CheckConnection(CancellationToken cancel)
+        {
+            List(ApexCentralWire.HostNameFilter, ApexCentralWire.ProbeHostName, cancel);
+            return null;
+        }
+
+        public override IEnumerable<Agent> GetAgents(AgentQuery query, Action<int> onPage, CancellationToken cancel)
+        {
+            if (query.PolicyId.HasValue)
+            {
+                throw ManagerCapabilities.NotSupported(this, ManagerCapability.ListAgents, "Apex Central agents have no policy ID; leave out -PolicyId");
+            }
+
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var total = 0;
+            foreach (var (filter, value, pattern) in Requests(query))
+            {
+                var agents = List(filter, value, cancel);
+                foreach (var agent in agents)
+                {
+                    if ((pattern == null || pattern(agent.Name ?? string.Empty)) && seen.Add(agent.Id ?? string.Empty))
+                    {
+                        total++;
+                        yield return agent;
+                    }
+                }
+
+                onPage?.Invoke(total);
+            }
+        }
+
+        public override IEnumerable<HeartbeatResult> TestHeartbeat(AgentQuery query, HeartbeatRun run, Action<int> onPage, CancellationToken cancel)
+        {
+            throw ManagerCapabilities.NotSupported(this, ManagerCapability.EvaluateHeartbeat, "its ProductAgents listing carries no last-contact time and no heartbeat interval, so no verdict can be judged. Get-Agent lists the agents Apex Central knows");
+        }
+
+        /// <summary>One request per literal name or ID; any wildcard needs the whole listing, filtered here.</summary>
+        private static IEnumerable<(string Filter, string Value, Func<string, bool> Pattern)> Requests(AgentQuery query)
+        {
+            var ids = query.Ids ?? new string[0];
+            var names = query.Names ?? new List<Catalog.NamePattern>();
+            if (ids.Count == 0 && names.Count == 0)
+            {
+                yield return (null, null, null);
+                yield break;
+            }
+
+            foreach (var id in ids.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                yield return (ApexCentralWire.EntityIdFilter, id, null);
+            }
+
+            foreach (var name in names.Where(n => !n.HasWildcards))
+            {
+                yield return (ApexCentralWire.HostNameFilter, name.Text, name.IsMatch);
+            }
+
+            var wild = names.Where(n => n.HasWildcards).ToList();
+            if (wild.Count > 0)
+            {
+                yield return (null, null, n => wild.Any(p => p.IsMatch(n)));
+            }
+        }
+
+        private List<Agent> List(string filter, string value, CancellationToken cancel)
+        {
+            var path = ApexCentralWire.AgentsPath + (filter == null ? string.Empty : "?" + filter + "=" + Uri.EscapeDataString(value));
+            var method = HttpMethod.Get;
+            ProductAgentsPage page;
+            try
+            {
+                page = _http.Send(method, path, null, true, ProductAgentsReader.Read, cancel);
+            }
+            catch (EndpointAdminException ex) when (ResultCodeOf(ex.ServerMessage) is int code)
+            {
+                throw Failure(method, path, code, ex.StatusCode, ex);
+            }
+
+            if (page.ResultCode == null)
+            {
+                throw new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "Apex Central's answer to " + method.Method + " " + path + " has no result_code.");
+            }
+
+            if (page.ResultCode.Value != ApexCentralWire.Success)
+            {
+                throw Failure(method, path, page.ResultCode.Value, 200, null);
+            }
+
+            return page.Agents;
+        }
+
+        private static int? ResultCodeOf(string body)
+        {
+            if (string.IsNullOrEmpty(body) || !body.TrimStart().StartsWith("{", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            try
+            {
+                var token = JObject.Parse(body)[ApexCentralWire.ResultCode];
+                return token != null && token.Type == JTokenType.Integer ? (int?)(int)token : null;
+            }
+            catch (Newtonsoft.Json.JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static EndpointAdminException Failure(HttpMethod method, string path, int code, int status, Exception inner)
+        {
+            var (id, kind) = ApexCentralWire.Map(code);
+            return new EndpointAdminException(id, kind, method.Method + " " + path, "Apex Central answered result_code " + code + " to " + method.Method + " " + path + ": " + ApexCentralWire.Describe(code) + ".", inner)
+            {
+                RecommendedAction = ApexCentralWire.RecommendedAction(code),
+                StatusCode = status,
+                ServerMessage = "result_code " + code,
+            };
+        }
+
+        public override void Dispose()
+        {
+            _http.Dispose();
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using EndpointAdmin.Host;
+using EndpointAdmin.Simulators;
+using Xunit;
+using static EndpointAdmin.Engine.Tests.Assertions;
+
+namespace EndpointAdmin.Engine.Tests
+{
+    /// <summary>The Apex Central provider through the engine: per-request JWTs, agents, result codes, secrets.</summary>
+    public class ApexCentralTests : IClassFixture<ApexCentralFixture>
+    {
+        private readonly ApexCentralFixture _apex;
+        private readonly ApexCentralSimulator _sim;
+
+        public ApexCentralTests(ApexCentralFixture fixture)
+        {
+            _apex = fixture;
+            _sim = fixture.Simulator;
+            _apex.Reset();
+        }
+
+        private static ErrorRecord Failure(PowerShellResult result) => result.TerminatingError ?? Assert.Single(result.Errors);
+
+        [Fact]
+        public void ConnectSignsEveryRequestAndGetAgentListsTheFleetWithApexFields()
+        {
+            var agents = Succeeded(_apex.Run("Get-Agent"));
+            Assert.Equal(_sim.Agents.Count, agents.Count);
+            var expected = _sim.Agents[4];
+            var agent = agents.Single(a => Text(a, "Id") == expected.EntityId);
+            Assert.Equal(expected.HostName, Text(agent, "Name"));
+            Assert.Equal("ApexCentral", Text(agent, "Product"));
+            Assert.Equal(expected.IPs, (string[])Prop(agent, "IPAddressList"));
+            Assert.Equal(expected.IPs[0], Text(agent, "IPAddress"));
+            Assert.Equal(expected.Macs, (string[])Prop(agent, "MacAddressList"));
+            Assert.Equal(expected.ManagingServerId, Text(agent, "ManagingServerId"));
+            Assert.Equal(expected.Product, Text(agent, "ManagedProduct"));
+            Assert.Null(Prop(agent, "LastContact")); // the listing has no last-contact time: none is invented
+
+            // Each request had its own token (the simulator verified signature, iat and checksum).
+            Assert.All(_sim.Requests, r => Assert.Equal(200, r.Status));
+        }
+
+        [Fact]
+        public void ALiteralNameIsOneFilteredRequestAndAWildcardFiltersTheListing()
+        {
+            var one = Succeeded(_apex.Run("Get-Agent -Name APX-0003"));
+            Assert.Equal("APX-0003", Text(Assert.Single(one), "Name"));
+            Assert.Contains(_sim.Requests, r => r.Query == "?host_name=APX-0003");
+
+            var wild = Succeeded(_apex.Run("Get-Agent -Name 'apx-000*'"));
+            Assert.Equal(9, wild.Count);
+
+            var missing = _apex.Run("Get-Agent -Name NOPE-1");
+            SingleError(missing, "AgentNotFound", "GetAgentCommand", ErrorCategory.ObjectNotFound, "NOPE-1");
+        }
+
+        [Fact]
+        public void IdsComeFromThePipelineAndUnknownIdsAreReported()
+        {
+            var id = _sim.Agents[7].EntityId;
+            var result = _apex.Run("[pscustomobject]@{ AgentId = $args[0] }, [pscustomobject]@{ AgentId = 'no-such-entity' } | Get-Agent", id);
+            Assert.Equal(id, Text(Assert.Single(result.Output), "Id"));
+            SingleError(result, "AgentNotFound", "GetAgentCommand", ErrorCategory.ObjectNotFound, "no-such-entity");
+            Assert.Contains(_sim.Requests, r => r.Query == "?entity_id=" + id);
+        }
+
+        [Fact]
+        public void PolicyIdAndHeartbeatVerdictsAreClearlyNotSupported()
+        {
+            var policy = _apex.Run("Get-Agent -PolicyId 1");
+            var error = SingleError(policy, "ManagerOperationNotSupported", "GetAgentCommand", ErrorCategory.NotImplemented);
+            Assert.Contains("policy ID", error.Exception.Message);
+
+            var heartbeat = _apex.Run("Test-AgentHeartbeat");
+            var verdict = Failure(heartbeat);
+            Assert.Equal("ManagerOperationNotSupported,EndpointAdmin.Commands.TestAgentHeartbeatCommand", verdict.FullyQualifiedErrorId);
+            Assert.Contains("no last-contact time", verdict.Exception.Message + verdict.ErrorDetails?.RecommendedAction);
+            Assert.Contains("Agent Management", verdict.ErrorDetails.RecommendedAction);
+            Assert.Empty(heartbeat.Output);
+        }
+
+        [Fact]
+        public void AWrongKeyIsTheSignatureResultCode()
+        {
+            using var shell = new InProcessPowerShell();
+            var result = _apex.Connect(shell, string.Empty, key: Guid.NewGuid().ToString());
+            var error = Failure(result);
+            Assert.Equal("ManagerAuthenticationFailed,EndpointAdmin.Commands.ConnectAgentManagerCommand", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+            Assert.Contains("result_code " + ApexCentralSimulator.BadSignature, error.Exception.Message);
+            Assert.Contains("Automation API Access Settings", error.ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
+        public void AChecksumThatDoesNotMatchTheRequestIsItsDocumentedCodeAndNotRetried()
+        {
+            _sim.TamperChecksum = true;
+            var result = _apex.Run("Get-Agent -Name APX-0001");
+            var error = SingleError(result, "ManagerAuthenticationFailed", "GetAgentCommand", ErrorCategory.AuthenticationError);
+            Assert.Contains("result_code " + ApexCentralSimulator.BadChecksum, error.Exception.Message);
+            Assert.Contains("checksum", error.Exception.Message);
+            Assert.Single(_sim.Requests);
+        }
+
+        [Fact]
+        public void AnIatOutsideTheCommunicationTimeOutIsTheExpiredCode()
+        {
+            _sim.ClockOffset = TimeSpan.FromMinutes(10);
+            var result = _apex.Run("Get-Agent -Name APX-0001");
+            var error = SingleError(result, "ManagerAuthenticationFailed", "GetAgentCommand", ErrorCategory.AuthenticationError);
+            Assert.Contains("result_code " + ApexCentralSimulator.Expired, error.Exception.Message);
+            Assert.Contains("clock", error.ErrorDetails.RecommendedAction);
+        }
+
+        [Fact]
+        public void ARetriedRequestGetsAFreshTokenAndSucceeds()
+        {
+            _sim.Faults.Add(new Fault { Kind = FaultKind.Unavailable, PathContains = "ProductAgents", Times = 1, RetryAfterSeconds = 0 });
+            _sim.Faults.Add(new Fault { Kind = FaultKind.TruncatedJson, PathContains = "ProductAgents", SkipMatches = 0, Times = 1 });
+            var before = _sim.Tokens.Count;
+            var result = Succeeded(_apex.Run("Get-Agent -Name APX-0002"));
+            Assert.Single(result);
+            Assert.True(3 == _sim.Requests.Count, string.Join("\n", _sim.Requests) + " fired " + _sim.Faults.FiredCount);
+            var tokens = _sim.Tokens.Skip(before).ToList();
+            Assert.Equal(3, tokens.Count);
+            Assert.All(tokens, t => Assert.Equal(3, t.Split('.').Length));
+        }
+
+        [Fact]
+        public void ALostConnectionOnAReadIsRetriedAndASlowAnswerTimesOut()
+        {
+            _sim.Faults.Add(new Fault { Kind = FaultKind.ConnectionReset, PathContains = "ProductAgents", Times = 1 });
+            Assert.Single(Succeeded(_apex.Run("Get-Agent -Name APX-0004")));
+            Assert.Equal(2, _sim.Requests.Count);
+
+            using var shell = new InProcessPowerShell();
+            Assert.False(_apex.Connect(shell, "-TimeoutSec 1").Failed);
+            _sim.ClearRequests();
+            _sim.Faults.Add(new Fault { Kind = FaultKind.Slow, PathContains = "ProductAgents", Times = 3, Delay = TimeSpan.FromSeconds(5) });
+            var slow = shell.Invoke("Get-Agent -Name APX-0004");
+            SingleError(slow, "ManagerTimeout", "GetAgentCommand", ErrorCategory.OperationTimeout);
+            Assert.Equal(3, _sim.Requests.Count); // the read was tried 1 + MaximumRetryCount (2) times
+        }
+
+        [Fact]
+        public void TheApiKeyAndTheTokensNeverShowInAnyStreamOrSerializedObject()
+        {
+            using var shell = new InProcessPowerShell();
+            var texts = new List<string>();
+            void Collect(PowerShellResult r)
+            {
+                texts.AddRange(r.Output.Select(o => o?.ToString()));
+                texts.AddRange(r.Errors.Select(e => e.ToString() + e.ErrorDetails?.Message + e.ErrorDetails?.RecommendedAction + e.Exception + e.TargetObject));
+                texts.AddRange(r.Warnings);
+                texts.AddRange(r.Verbose);
+                texts.AddRange(r.Debug);
+                texts.AddRange(r.Information.Select(i => i.ToString()));
+                texts.Add(r.Terminating?.ToString());
+                texts.Add(r.HostText);
+            }
+
+            var prefs = "$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; ";
+            _sim.Faults.Add(new Fault { Kind = FaultKind.Unavailable, PathContains = "ProductAgents", Times = 1, RetryAfterSeconds = 0 });
+            Collect(shell.Invoke(prefs + "$global:session = " + ApexCentralFixture.ConnectScript + "-PassThru -Debug -Verbose; $global:session", _sim.Uri, _sim.ApplicationId, DeepSecurityFixture.Key(_sim.ApiKey), _sim.Thumbprint));
+            foreach (var script in new[]
+            {
+                "Get-Agent -Debug",
+                "Get-Agent -Name APX-0001, NOPE -Debug",
+                "Test-AgentHeartbeat -Debug",
+                "$p = [System.Security.SecureString]::new(); foreach ($c in [char[]]@(80, 114, 48, 120, 121, 80, 97, 115, 115, 33)) { $p.AppendChar($c) }; Set-AgentProxy -Purpose AgentServer -ProxyUri http://proxy.example.com:8080 -ProxyCredential ([pscredential]::new('u', $p))",
+                "$global:session | Format-List * | Out-Default",
+            })
+            {
+                Collect(shell.Invoke(prefs + script));
+                Collect(shell.InvokeRendered(prefs + script));
+            }
+
+            _sim.TamperChecksum = true;
+            Collect(shell.Invoke(prefs + "Get-Agent -Debug"));
+            _sim.TamperChecksum = false;
+            var clixml = Succeeded(shell.Invoke(@"
+                foreach ($o in @($global:session) + @(Get-Agent -Name APX-0001)) { [System.Management.Automation.PSSerializer]::Serialize($o, 5) }
+                foreach ($e in $global:Error) { [System.Management.Automation.PSSerializer]::Serialize($e, 5) }"));
+            texts.AddRange(clixml.Select(o => o.ToString()));
+
+            Assert.Contains(texts, t => t != null && t.Contains("ProductAgents", StringComparison.Ordinal)); // -Debug did log requests
+            var secrets = new List<string> { _sim.ApiKey, "Pr0xyPass!" };
+            secrets.AddRange(_sim.Tokens.Select(t => t.Split('.')[2]));
+            Assert.True(_sim.Tokens.Count > 3);
+            foreach (var text in texts.Where(t => t != null))
+            {
+                foreach (var secret in secrets)
+                {
+                    Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+}
