@@ -20,7 +20,8 @@ namespace EndpointAdmin.Engine.Tests
     /// </summary>
     public class UnattendedTests : IClassFixture<EngineFixture>
     {
-        private enum Needs { Nothing, Manager, Firewall }
+        // Refused: settings no API exposes; the line must end in that one clear error, never a prompt.
+        private enum Needs { Nothing, Manager, Firewall, Refused }
 
         // One plain command line per exported cmdlet, in an order that works (each group runs top to bottom).
         // A new cmdlet without a line fails EveryCmdletHasAnUnattendedCommandLine.
@@ -38,6 +39,8 @@ namespace EndpointAdmin.Engine.Tests
             ("New-AgentHeartbeatFirewallRule", Needs.Manager, "New-AgentHeartbeatFirewallRule -PolicyId 2 -SourceIPAddress 10.0.0.10 -Confirm:$false"),
             ("Invoke-AgentSync", Needs.Manager, "Invoke-AgentSync -Id 1 -Confirm:$false"),
             ("Set-AgentProxy", Needs.Manager, "Set-AgentProxy -Purpose ManagerUpdate -ProxyId 2 -Confirm:$false"),
+            ("Set-AgentServerCommunication", Needs.Refused, "Set-AgentServerCommunication -ServerAddress apex1.example.com -ListeningPort 4343 -Confirm:$false"),
+            ("Set-AgentFirewallSetting", Needs.Refused, "Set-AgentFirewallSetting -EnableFirewall $true -Confirm:$false"),
             ("Disconnect-AgentManager", Needs.Manager, "Disconnect-AgentManager"),
             ("New-FirewallPortRule", Needs.Firewall, "New-FirewallPortRule -DisplayName Unattended -Direction Inbound -Protocol TCP -LocalPort 8443 -Confirm:$false"),
             ("Get-FirewallPortRule", Needs.Firewall, "Get-FirewallPortRule -Name Unattended"),
@@ -116,6 +119,12 @@ namespace EndpointAdmin.Engine.Tests
                 connect.AddCommand("Connect-AgentManager").AddParameters(new Hashtable { ["Product"] = "DeepSecurity", ["Uri"] = simulator.Uri, ["ApiKey"] = key, ["CertificateThumbprint"] = simulator.Thumbprint });
                 connect.Invoke();
                 Assert.False(connect.HadErrors, string.Join("; ", connect.Streams.Error.Select(e => e.FullyQualifiedErrorId)));
+            }
+
+            foreach (var line in Lines.Where(l => l.Needs == Needs.Refused))
+            {
+                var refused = shell.Invoke(line.Line);
+                Assert.True(refused.Errors.Count == 1 && refused.Errors[0].FullyQualifiedErrorId.StartsWith("ManagerOperationNotSupported,", StringComparison.Ordinal), line.Line + ": " + refused.Describe());
             }
 
             RunAll(s => shell.Invoke(s), Needs.Manager);
