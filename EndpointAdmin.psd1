@@ -44,6 +44,8 @@
         'New-AgentHeartbeatFirewallRule'
         'Invoke-AgentSync'
         'Set-AgentProxy'
+        # Kaspersky Security Center
+        'Set-AgentContinuousConnection'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -15,5 +15,6 @@ namespace EndpointAdmin.Managers
         SyncAgent,
         SetProxyById,
         SetProxyByAddress,
+        SetContinuousConnection,
     }
 }

@@ -40,11 +40,16 @@ namespace EndpointAdmin.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>The interval to judge against instead of the manager's: Kaspersky's Network Agent synchronization interval (15 when omitted), or Deep Security's heartbeat interval.</summary>
+        [Parameter]
+        [ValidateRange(1, 1440)]
+        public int? SyncIntervalMinutes { get; set; }
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
             Require(ManagerCapability.EvaluateHeartbeat);
-            _run = new HeartbeatRun(DateTime.UtcNow);
+            _run = new HeartbeatRun(DateTime.UtcNow) { IntervalOverrideMinutes = SyncIntervalMinutes };
         }
 
         protected override void ProcessRecord()
