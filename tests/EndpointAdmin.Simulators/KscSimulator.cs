@@ -149,6 +149,11 @@ namespace EndpointAdmin.Simulators
 
         public int SessionCount => _sessions.Count;
 
+        /// <summary>Every session ID handed out, so a leak test can look for them anywhere.</summary>
+        public IReadOnlyList<string> IssuedSessions => _issued.ToArray();
+
+        private readonly ConcurrentQueue<string> _issued = new ConcurrentQueue<string>();
+
         public void ClearRequests() => _requests.Clear();
 
         /// <summary>Drops every session, as a server restart or the inactivity timeout does.</summary>
@@ -296,6 +301,7 @@ namespace EndpointAdmin.Simulators
 
             var id = "nsid-" + Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
             _sessions[id] = new Session { User = user, LastUsed = DateTime.UtcNow };
+            _issued.Enqueue(id);
             await Json(context, record, new JsonObject { ["PxgRetVal"] = id });
         }
 
