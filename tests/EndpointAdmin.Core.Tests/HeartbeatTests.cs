@@ -164,8 +164,10 @@ namespace EndpointAdmin.Core.Tests
                 () => provider.CheckChange(PolicyTarget.Base(), new HeartbeatChange(), cancel),
                 () => provider.SetHeartbeatPolicy(PolicyTarget.Base(), new HeartbeatChange(), cancel),
                 () => provider.NewHeartbeatFirewallRule(new HeartbeatRuleRequest(), cancel),
-                () => provider.RequestSync("1", cancel),
-                () => provider.WaitForSync(new SyncResult(), DateTime.UtcNow, cancel),
+                () => provider.RequestSync(new[] { "1" }, cancel),
+                () => provider.WaitForSync(new[] { new SyncResult() }, DateTime.UtcNow, cancel),
+                () => provider.CountContinuousConnections(cancel),
+                () => provider.SetContinuousConnection(new Agent(), true, cancel),
                 () => provider.CheckProxyScope(ProxyPurpose.AgentUpdate, PolicyTarget.Base()),
                 () => provider.SetProxy(ProxyPurpose.AgentUpdate, PolicyTarget.Base(), 1, cancel),
             };
@@ -201,14 +203,31 @@ namespace EndpointAdmin.Core.Tests
 
             Assert.NotNull(root);
             var text = File.ReadAllLines(Path.Combine(root, "docs", "en-US", "about_EndpointAdmin.md"));
+            var header = text.Single(l => l.StartsWith("| Capability |", StringComparison.Ordinal)).Split('|').Select(c => c.Trim()).ToArray();
             var rows = text.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && Enum.GetNames(typeof(ManagerCapability)).Any(n => l.StartsWith("| " + n + " ", StringComparison.Ordinal)))
                 .Select(l => l.Split('|').Select(c => c.Trim()).ToArray())
-                .ToDictionary(c => c[1], c => c[2]);
-            using var provider = new DeepSecurityProvider(null);
-            foreach (ManagerCapability capability in Enum.GetValues(typeof(ManagerCapability)))
+                .ToDictionary(c => c[1], c => c);
+            var providers = new IAgentManagerProvider[] { new DeepSecurityProvider(null), new Kaspersky.KasperskyProvider(new Http.ConnectionOptions()) };
+            foreach (var provider in providers)
             {
-                Assert.True(rows.ContainsKey(capability.ToString()), capability + " is missing from the matrix");
-                Assert.Equal(provider.Capabilities.Contains(capability) ? "yes" : "no", rows[capability.ToString()]);
+                var column = Array.IndexOf(header, provider.Product.ToString());
+                Assert.True(column > 0, provider.Product + " has no column in the matrix");
+                foreach (ManagerCapability capability in Enum.GetValues(typeof(ManagerCapability)))
+                {
+                    Assert.True(rows.ContainsKey(capability.ToString()), capability + " is missing from the matrix");
+                    var cell = rows[capability.ToString()][column];
+                    if (provider.Capabilities.Contains(capability))
+                    {
+                        Assert.Equal("yes", cell);
+                    }
+                    else
+                    {
+                        var path = provider.ConsolePath(capability);
+                        Assert.Equal(path == null ? "no" : "no: " + path, cell);
+                    }
+                }
+
+                provider.Dispose();
             }
         }
     }
