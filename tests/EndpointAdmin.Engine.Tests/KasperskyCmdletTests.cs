@@ -268,6 +268,27 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void PipedAgentsAreTestedInBatchesNotOneSearchEach()
+        {
+            var results = Succeeded(_ksc.Run("Get-Agent | Test-AgentHeartbeat"));
+            Assert.Equal(_sim.Fleet.Count, results.Count);
+            // One search for Get-Agent, then one per 500 piped agents.
+            Assert.Equal(1 + (_sim.Fleet.Count + 499) / 500, _sim.Calls("HostGroup.FindHosts").Count);
+            Assert.Equal(0, _sim.OpenAccessors);
+        }
+
+        [Fact]
+        public void DisconnectEndsTheSessionOnTheServer()
+        {
+            using var shell = new InProcessPowerShell();
+            _ksc.Connect(shell);
+            var sessions = _sim.SessionCount;
+            Assert.False(shell.Invoke("Disconnect-AgentManager").Failed);
+            Assert.Single(_sim.Calls("Session.EndSession"));
+            Assert.Equal(sessions - 1, _sim.SessionCount);
+        }
+
+        [Fact]
         public void TheVendorNeutralPipelineWorksUnchanged()
         {
             // One script, so the counts cannot move in between.

@@ -166,9 +166,12 @@ namespace EndpointAdmin.Simulators
             return n;
         }
 
-        private Regex Quoted()
+        /// <summary>A quoted value as a test: plain equality when it has no wildcard (a server looks such terms up in an index).</summary>
+        private Func<string, bool> Quoted()
         {
             Expect('"');
+            var literal = new StringBuilder();
+            var wild = false;
             var sb = new StringBuilder("^");
             while (true)
             {
@@ -185,23 +188,34 @@ namespace EndpointAdmin.Simulators
 
                 if (c == '\\' && _pos < _text.Length)
                 {
+                    literal.Append(_text[_pos]);
                     sb.Append(Regex.Escape(_text[_pos++].ToString()));
                 }
                 else if (c == '*')
                 {
+                    wild = true;
                     sb.Append(".*");
                 }
                 else if (c == '?')
                 {
+                    wild = true;
                     sb.Append('.');
                 }
                 else
                 {
+                    literal.Append(c);
                     sb.Append(Regex.Escape(c.ToString()));
                 }
             }
 
-            return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+            if (!wild)
+            {
+                var text = literal.ToString();
+                return v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase);
+            }
+
+            var regex = new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
+            return regex.IsMatch;
         }
 
         private Func<KscHost, bool> Text(Func<KscHost, string> get, string op)
@@ -213,7 +227,7 @@ namespace EndpointAdmin.Simulators
 
             var pattern = Quoted();
             var equal = op == "=";
-            return h => pattern.IsMatch(get(h) ?? string.Empty) == equal;
+            return h => pattern(get(h) ?? string.Empty) == equal;
         }
 
         private Func<KscHost, bool> Number(Func<KscHost, long> get, string op, long? mask)
