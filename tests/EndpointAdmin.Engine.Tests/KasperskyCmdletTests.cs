@@ -356,6 +356,46 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void ThrottleLimitWaitsForTheBatchesInFlightBeforeRequestingMore()
+        {
+            var alive = _sim.Fleet.Hosts.Where(h => h.Alive).Take(520).Select(h => h.HostName).ToArray();
+            var results = Succeeded(_ksc.Run("Invoke-AgentSync -Id $args[0] -Wait -ThrottleLimit 1 -TimeoutSec 20", (object)alive));
+            Assert.Equal(520, results.Count(r => Text(r, "Status") == "Succeeded"));
+            var order = _sim.Requests.Select(r => r.Path.Substring(r.Path.LastIndexOf('/') + 1)).ToList();
+            var adds = order.Select((m, i) => (m, i)).Where(x => x.m == "HostGroup.AddHostsForSync").Select(x => x.i).ToList();
+            Assert.Equal(2, adds.Count);
+            Assert.Contains("AsyncActionStateChecker.CheckActionState", order.Skip(adds[0]).Take(adds[1] - adds[0]));
+
+            _sim.ClearRequests();
+            Succeeded(_ksc.Run("Invoke-AgentSync -Id $args[0] -Wait -TimeoutSec 20", (object)alive));
+            order = _sim.Requests.Select(r => r.Path.Substring(r.Path.LastIndexOf('/') + 1)).ToList();
+            adds = order.Select((m, i) => (m, i)).Where(x => x.m == "HostGroup.AddHostsForSync").Select(x => x.i).ToList();
+            Assert.DoesNotContain("AsyncActionStateChecker.CheckActionState", order.Skip(adds[0]).Take(adds[1] - adds[0]));
+        }
+
+        [Fact]
+        public void AConnectionResetInTheMiddleOfAWalkIsRetriedAndEveryDeviceComesOnce()
+        {
+            _sim.Faults.Add(new Fault { Kind = FaultKind.ConnectionReset, PathContains = "ChunkAccessor.GetItemsChunk", SkipMatches = 1 });
+            _sim.Faults.Add(new Fault { Kind = FaultKind.Unavailable, PathContains = "HostGroup.FindHosts", RetryAfterSeconds = 0 });
+            var agents = Succeeded(_ksc.Run("Get-Agent"));
+            Assert.Equal(_sim.Fleet.Count, agents.Select(a => Text(a, "Id")).Distinct().Count());
+            Assert.Equal(_sim.Fleet.Count, agents.Count);
+            Assert.Equal(2, _sim.Faults.FiredCount);
+            Assert.Equal(0, _sim.OpenAccessors);
+        }
+
+        [Fact]
+        public void ASyncRequestIsNotResentAfterAConnectionResetAndTheFailureIsClear()
+        {
+            _sim.Faults.Add(new Fault { Kind = FaultKind.ConnectionReset, PathContains = "HostGroup.AddHostsForSync" });
+            var result = _ksc.Run("Invoke-AgentSync -Id $args[0]", _sim.Fleet[0].HostName);
+            var error = SingleError(result, "ManagerConnectionFailed", "InvokeAgentSyncCommand", ErrorCategory.ConnectionError);
+            Assert.Single(_sim.Writes);
+            Assert.Contains("HostGroup.AddHostsForSync", error.Exception.Message);
+        }
+
+        [Fact]
         public void AFailedSyncActionIsReportedPerDeviceWithTheServersReason()
         {
             _sim.FailSyncActions = true;
