@@ -209,6 +209,24 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void ASessionLeftIdleBeyondItsLifetimeIsRenewedOnTheNextCommand()
+        {
+            var lifetime = _sim.SessionLifetime;
+            try
+            {
+                _sim.SessionLifetime = TimeSpan.FromMilliseconds(300);
+                Thread.Sleep(500);
+                Assert.Single(Succeeded(_ksc.Run("Get-Agent -Id $args[0]", _sim.Fleet[5].HostName)));
+                Assert.Equal(new[] { 403, 200 }, _sim.Requests.Take(2).Select(r => r.Status));
+                Assert.Single(_sim.Calls("Session.StartSession"));
+            }
+            finally
+            {
+                _sim.SessionLifetime = lifetime;
+            }
+        }
+
+        [Fact]
         public void AFailedRenewalIsAClearAuthenticationError()
         {
             using var shell = new InProcessPowerShell();

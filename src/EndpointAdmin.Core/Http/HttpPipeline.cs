@@ -246,95 +246,95 @@ namespace EndpointAdmin.Http
                 var watch = Stopwatch.StartNew();
                 try
                 {
-                using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
-                {
-                    if (_options.TimeoutSec > 0)
+                    using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
                     {
-                        deadline.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSec));
-                    }
-
-                    HttpResponseMessage response = null;
-                    try
-                    {
-                        using (var request = new HttpRequestMessage(method, path))
+                        if (_options.TimeoutSec > 0)
                         {
-                            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                            if (jsonBody != null)
-                            {
-                                request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
-                            }
-
-                            _authenticate(request);
-                            Interlocked.Increment(ref _requestCount);
-                            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                            deadline.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSec));
                         }
 
-                        Trace(method, path, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), watch, attempt);
-                        if (response.IsSuccessStatusCode)
+                        HttpResponseMessage response = null;
+                        try
                         {
-                            // A synchronous reader cannot watch a token: disposing the response makes its read fail at once.
-                            using (deadline.Token.Register(r => ((IDisposable)r).Dispose(), response))
+                            using (var request = new HttpRequestMessage(method, path))
                             {
-                                var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                                return read(stream);
-                            }
-                        }
+                                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                                if (jsonBody != null)
+                                {
+                                    request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+                                }
 
-                        var server = await ReadServerMessage(response).ConfigureAwait(false);
-                        retryAfter = RetryAfter(response);
-                        retryable = RetryPolicy.MayRetry(safe, response.StatusCode);
-                        var (id, kind) = HttpStatusMap.Map(response.StatusCode);
-                        failure = new EndpointAdminException(
-                            id,
-                            kind,
-                            method.Method + " " + path,
-                            "The manager answered " + (int)response.StatusCode + " " + response.ReasonPhrase + " to " + method.Method + " " + path + (string.IsNullOrEmpty(server) ? "." : ": " + server))
+                                _authenticate(request);
+                                Interlocked.Increment(ref _requestCount);
+                                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                            }
+
+                            Trace(method, path, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), watch, attempt);
+                            if (response.IsSuccessStatusCode)
+                            {
+                                // A synchronous reader cannot watch a token: disposing the response makes its read fail at once.
+                                using (deadline.Token.Register(r => ((IDisposable)r).Dispose(), response))
+                                {
+                                    var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                                    return read(stream);
+                                }
+                            }
+
+                            var server = await ReadServerMessage(response).ConfigureAwait(false);
+                            retryAfter = RetryAfter(response);
+                            retryable = RetryPolicy.MayRetry(safe, response.StatusCode);
+                            var (id, kind) = HttpStatusMap.Map(response.StatusCode);
+                            failure = new EndpointAdminException(
+                                id,
+                                kind,
+                                method.Method + " " + path,
+                                "The manager answered " + (int)response.StatusCode + " " + response.ReasonPhrase + " to " + method.Method + " " + path + (string.IsNullOrEmpty(server) ? "." : ": " + server))
+                            {
+                                RecommendedAction = HttpStatusMap.RecommendedAction(response.StatusCode),
+                                ServerMessage = server,
+                                StatusCode = (int)response.StatusCode,
+                            };
+                        }
+                        catch (Exception ex) when (cancel.IsCancellationRequested && !(ex is EndpointAdminException))
                         {
-                            RecommendedAction = HttpStatusMap.RecommendedAction(response.StatusCode),
-                            ServerMessage = server,
-                            StatusCode = (int)response.StatusCode,
-                        };
-                    }
-                    catch (Exception ex) when (cancel.IsCancellationRequested && !(ex is EndpointAdminException))
-                    {
-                        throw new OperationCanceledException("Stopped.", ex, cancel);
-                    }
-                    catch (Exception ex) when (deadline.IsCancellationRequested && !(ex is EndpointAdminException))
-                    {
-                        Trace(method, path, "timeout", watch, attempt);
-                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                        failure = new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, method.Method + " " + path, "The manager did not answer " + method.Method + " " + path + " within " + _options.TimeoutSec + " s.")
+                            throw new OperationCanceledException("Stopped.", ex, cancel);
+                        }
+                        catch (Exception ex) when (deadline.IsCancellationRequested && !(ex is EndpointAdminException))
                         {
-                            RecommendedAction = "Raise -TimeoutSec on Connect-AgentManager, or check the manager's load.",
-                        };
-                    }
-                    catch (HttpRequestException ex) when (IsCertificateFailure(ex))
-                    {
-                        throw new EndpointAdminException(ErrorIds.ManagerCertificateRejected, ErrorKind.SecurityError, _options.BaseUri.ToString(), "The manager's TLS certificate was rejected: " + (_certificateProblem ?? Redactor.Redact(Innermost(ex).Message)) + ".", ex)
+                            Trace(method, path, "timeout", watch, attempt);
+                            retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                            failure = new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, method.Method + " " + path, "The manager did not answer " + method.Method + " " + path + " within " + _options.TimeoutSec + " s.")
+                            {
+                                RecommendedAction = "Raise -TimeoutSec on Connect-AgentManager, or check the manager's load.",
+                            };
+                        }
+                        catch (HttpRequestException ex) when (IsCertificateFailure(ex))
                         {
-                            RecommendedAction = "Install a certificate the machine trusts on the manager, or pin the one it has with -CertificateThumbprint after checking it, or (for a lab) use -SkipCertificateCheck.",
-                        };
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException || ex is IOException || ex is ObjectDisposedException)
-                    {
-                        Trace(method, path, "connection failed", watch, attempt);
-                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                        failure = new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _options.BaseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, AllSecrets()), ex)
+                            throw new EndpointAdminException(ErrorIds.ManagerCertificateRejected, ErrorKind.SecurityError, _options.BaseUri.ToString(), "The manager's TLS certificate was rejected: " + (_certificateProblem ?? Redactor.Redact(Innermost(ex).Message)) + ".", ex)
+                            {
+                                RecommendedAction = "Install a certificate the machine trusts on the manager, or pin the one it has with -CertificateThumbprint after checking it, or (for a lab) use -SkipCertificateCheck.",
+                            };
+                        }
+                        catch (Exception ex) when (ex is HttpRequestException || ex is IOException || ex is ObjectDisposedException)
                         {
-                            RecommendedAction = "Check that the manager is reachable (name, port, proxy) and try again.",
-                        };
+                            Trace(method, path, "connection failed", watch, attempt);
+                            retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                            failure = new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _options.BaseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, AllSecrets()), ex)
+                            {
+                                RecommendedAction = "Check that the manager is reachable (name, port, proxy) and try again.",
+                            };
+                        }
+                        catch (JsonException ex)
+                        {
+                            Trace(method, path, "unreadable body", watch, attempt);
+                            retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                            failure = new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, AllSecrets()), ex);
+                        }
+                        finally
+                        {
+                            response?.Dispose();
+                        }
                     }
-                    catch (JsonException ex)
-                    {
-                        Trace(method, path, "unreadable body", watch, attempt);
-                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                        failure = new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, AllSecrets()), ex);
-                    }
-                    finally
-                    {
-                        response?.Dispose();
-                    }
-                }
                 }
                 finally
                 {
