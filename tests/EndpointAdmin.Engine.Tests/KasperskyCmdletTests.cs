@@ -85,6 +85,7 @@ namespace EndpointAdmin.Engine.Tests
             Assert.Equal(host.DnsName + ".corp.example", Text(agent, "DnsName"));
             Assert.Equal("10.0.0.7", Text(agent, "IPAddress"));
             Assert.Equal(host.GroupId, (int)Prop(agent, "GroupId"));
+            Assert.Equal(_sim.Groups[host.GroupId], Text(agent, "GroupName"));
             Assert.Equal(host.NagentVersion, Text(agent, "AgentVersion"));
             Assert.Equal("KasperskySecurityCenter", Text(agent, "Product"));
             var contact = (DateTime?)Prop(agent, "LastContact");
@@ -97,12 +98,19 @@ namespace EndpointAdmin.Engine.Tests
             Assert.True((bool)Prop(agent, "AgentInstalled"));
             Assert.Equal((host.Status & 0x10) != 0, (bool)Prop(agent, "RealTimeProtectionInstalled"));
 
-            // Streamed chunk by chunk, one accessor, released.
+            // Streamed chunk by chunk, one accessor, released; each group's name read once.
+            Assert.Equal(4, _sim.Calls("HostGroup.GetGroupInfo").Count);
             Assert.Single(_sim.Calls("HostGroup.FindHosts"));
             Assert.Equal((_sim.Fleet.Count + 499) / 500, _sim.Calls("ChunkAccessor.GetItemsChunk").Count);
             Assert.Single(_sim.Calls("ChunkAccessor.Release"));
             Assert.Equal(0, _sim.OpenAccessors);
             Assert.Single(_sim.Requests.Select(r => r.Connection).Distinct()); // one pinned connection
+
+            _sim.Groups.Remove(3);
+            _sim.ClearRequests();
+            var unnamed = Succeeded(_ksc.Run("Get-Agent -Name app*"));
+            Assert.Contains(unnamed, a => (int)Prop(a, "GroupId") == 3 && Prop(a, "GroupName") == null);
+            _sim.Groups[3] = "Branch offices";
         }
 
         [Fact]

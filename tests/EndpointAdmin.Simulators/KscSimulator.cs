@@ -113,6 +113,9 @@ namespace EndpointAdmin.Simulators
         /// <summary>Virtual Administration Servers besides the main one ("").</summary>
         public HashSet<string> VirtualServers { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "branch-vs" };
 
+        /// <summary>Administration groups by ID (the fleet's devices are in 1 to 4).</summary>
+        public Dictionary<int, string> Groups { get; } = new Dictionary<int, string> { [0] = "Managed devices", [1] = "Servers", [2] = "Workstations", [3] = "Branch offices", [4] = "Laptops" };
+
         /// <summary>Inactivity after which a session is gone (go-ksc: about 3 minutes).</summary>
         public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(3);
 
@@ -349,6 +352,16 @@ namespace EndpointAdmin.Simulators
                     return;
                 case "HostGroup.UpdateHost":
                     await UpdateHost(context, record, args);
+                    return;
+                case "HostGroup.GetGroupInfo":
+                    var groupId = args["nGroupId"]?.GetValue<int>() ?? -1;
+                    if (!Groups.TryGetValue(groupId, out var groupName))
+                    {
+                        await NotFound(context, record, "group");
+                        return;
+                    }
+
+                    await Json(context, record, new JsonObject { ["PxgRetVal"] = new JsonObject { ["type"] = "params", ["value"] = new JsonObject { ["id"] = groupId, ["name"] = groupName, ["parentId"] = 0 } } });
                     return;
                 default:
                     await PxgError(context, record, 1194, "KLCONN", "No such GUI call: " + method);

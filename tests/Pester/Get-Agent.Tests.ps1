@@ -42,7 +42,7 @@ Describe 'Get-Agent' -Tag 'Unit' {
     Context 'Parameters in detail' {
         It 'describes Kaspersky devices with vendor-neutral properties that are empty for other products' {
             $agent = [EndpointAdmin.Agent]::new()
-            foreach ($name in 'DnsName', 'GroupId', 'LastInfoUpdate', 'LastVisible', 'ContinuousConnection', 'Visible', 'AgentInstalled', 'AgentAlive', 'RealTimeProtectionInstalled') {
+            foreach ($name in 'DnsName', 'GroupId', 'GroupName', 'LastInfoUpdate', 'LastVisible', 'ContinuousConnection', 'Visible', 'AgentInstalled', 'AgentAlive', 'RealTimeProtectionInstalled') {
                 $agent.PSObject.Properties[$name] | Should -Not -BeNullOrEmpty
                 $agent.$name | Should -BeNullOrEmpty
             }

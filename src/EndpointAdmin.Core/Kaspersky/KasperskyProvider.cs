@@ -269,6 +269,7 @@ namespace EndpointAdmin.Kaspersky
 
         public override IEnumerable<Agent> GetAgents(AgentQuery query, Action<int> onPage, CancellationToken cancel)
         {
+            var groups = new Dictionary<int, string>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var total = 0;
             foreach (var filter in Filters(query).ToList())
@@ -284,11 +285,37 @@ namespace EndpointAdmin.Kaspersky
                     }
 
                     total++;
+                    agent.GroupName = GroupName(agent.GroupId, groups, cancel);
                     yield return agent;
                 }
 
                 total = Math.Max(total, before);
             }
+        }
+
+        /// <summary>Each group's name read once per command; a group the account may not read keeps no name.</summary>
+        private string GroupName(int? groupId, Dictionary<int, string> names, CancellationToken cancel)
+        {
+            if (groupId == null)
+            {
+                return null;
+            }
+
+            if (!names.TryGetValue(groupId.Value, out var name))
+            {
+                try
+                {
+                    name = KscWire.String(KscWire.Params(Call(KscWire.GetGroupInfo, new JObject { ["nGroupId"] = groupId.Value }, true, cancel)?["PxgRetVal"])?["name"]);
+                }
+                catch (EndpointAdminException ex) when (ex.StatusCode == 200)
+                {
+                    _http.Log.Enqueue("group " + groupId + " has no readable name: " + ex.Message);
+                }
+
+                names[groupId.Value] = name;
+            }
+
+            return name;
         }
 
         public override IEnumerable<HeartbeatResult> TestHeartbeat(AgentQuery query, HeartbeatRun run, Action<int> onPage, CancellationToken cancel)

@@ -18,7 +18,7 @@ namespace EndpointAdmin.Kaspersky
     /// one map from KSC error codes to the module's errors. Confirmed against the KSC Open API
     /// reference (support.kaspersky.com/help/KSC/*/KSCAPI): Session.StartSession/Ping/EndSession
     /// and X-KSC-Session; HostGroup.FindHosts, GetHostInfo, UpdateHost, UpdateHostsMultiple,
-    /// AddHostsForSync (strActionGuid out); AsyncActionStateChecker.CheckActionState (bFinalized,
+    /// AddHostsForSync (strActionGuid out), GetGroupInfo (group attributes, "name"); AsyncActionStateChecker.CheckActionState (bFinalized,
     /// bSuccededFinalized, lStateCode, pStateData, lNextCheckDelay; same connection as the action);
     /// the error codes in ErrorMap. Choices the public reference could not confirm are marked
     /// UNCONFIRMED here and only here; the about topic repeats them for users.
@@ -36,6 +36,7 @@ namespace EndpointAdmin.Kaspersky
         public const string AddHostsForSync = "HostGroup.AddHostsForSync";
         public const string CheckActionState = "AsyncActionStateChecker.CheckActionState";
         public const string UpdateHost = "HostGroup.UpdateHost";
+        public const string GetGroupInfo = "HostGroup.GetGroupInfo";
 
         public const string SessionHeader = "X-KSC-Session";
         public const string VirtualServerHeader = "X-KSC-VServer";

@@ -170,6 +170,9 @@ namespace EndpointAdmin
         /// <summary>The manager's administration group of the computer.</summary>
         public int? GroupId { get; set; }
 
+        /// <summary>The name of that group.</summary>
+        public string GroupName { get; set; }
+
         /// <summary>UTC; the last time the manager updated the computer's information.</summary>
         public DateTime? LastInfoUpdate { get; set; }
 
