@@ -47,6 +47,8 @@
         # Apex One agent-server and firewall settings
         'Set-AgentServerCommunication'
         'Set-AgentFirewallSetting'
+        # Kaspersky Security Center
+        'Set-AgentContinuousConnection'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

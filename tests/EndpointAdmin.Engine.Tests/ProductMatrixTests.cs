@@ -18,7 +18,7 @@ namespace EndpointAdmin.Engine.Tests
     /// NotSupported error. A product whose provider is not registered yet must be Pending throughout;
     /// once it is registered, its column is checked like the others (and needs a simulator here).
     /// </summary>
-    public class ProductMatrixTests : IClassFixture<DeepSecurityFixture>, IClassFixture<ApexCentralFixture>, IClassFixture<EngineFixture>
+    public class ProductMatrixTests : IClassFixture<DeepSecurityFixture>, IClassFixture<ApexCentralFixture>, IClassFixture<KasperskyFixture>, IClassFixture<EngineFixture>
     {
         /// <summary>Manager rows: the capability each asks for (null: the session itself) and a harmless invocation.</summary>
         private static readonly Dictionary<string, (string Capability, string Script)> ManagerRows = new Dictionary<string, (string, string)>
@@ -37,6 +37,7 @@ namespace EndpointAdmin.Engine.Tests
             ["Set-AgentProxy -Purpose AgentServer"] = ("SetAgentServerProxy", "Set-AgentProxy -Purpose AgentServer -NoProxy -WhatIf"),
             ["Set-AgentServerCommunication"] = ("SetServerCommunication", "Set-AgentServerCommunication -ListeningPort 4343 -WhatIf"),
             ["Set-AgentFirewallSetting"] = ("SetFirewallSettings", "Set-AgentFirewallSetting -EnableFirewall $true -WhatIf"),
+            ["Set-AgentContinuousConnection"] = ("SetContinuousConnection", "Set-AgentContinuousConnection -Name 'zz-no-such*' -Enabled $true -WhatIf"),
         };
 
         /// <summary>Catalog products behind the product columns (the catalog knows Apex One; the manager is Apex Central).</summary>
@@ -54,20 +55,23 @@ namespace EndpointAdmin.Engine.Tests
         private readonly Dictionary<string, Func<InProcessPowerShell, PowerShellResult>> _connect;
         private readonly EngineFixture _engine;
 
-        public ProductMatrixTests(DeepSecurityFixture ds, ApexCentralFixture apex, EngineFixture engine)
+        public ProductMatrixTests(DeepSecurityFixture ds, ApexCentralFixture apex, KasperskyFixture ksc, EngineFixture engine)
         {
             ds.Reset();
             apex.Reset();
+            ksc.Reset();
             _engine = engine;
             _sessions = new Dictionary<string, Func<string, PowerShellResult>>
             {
                 ["DeepSecurity"] = script => ds.Run(script),
                 ["ApexCentral"] = script => apex.Run(script),
+                ["KasperskySecurityCenter"] = script => ksc.Run(script),
             };
             _connect = new Dictionary<string, Func<InProcessPowerShell, PowerShellResult>>
             {
                 ["DeepSecurity"] = shell => shell.Invoke(DeepSecurityFixture.ConnectScript + "-PassThru", ds.Simulator.Uri, DeepSecurityFixture.Key(ds.Simulator.ApiKey), ds.Simulator.Thumbprint),
                 ["ApexCentral"] = shell => apex.Connect(shell, "-PassThru"),
+                ["KasperskySecurityCenter"] = shell => shell.Invoke(KasperskyFixture.ConnectScript + "-PassThru", ksc.Simulator.Uri, ksc.Credential, ksc.Simulator.Thumbprint),
             };
         }
 
@@ -157,6 +161,7 @@ namespace EndpointAdmin.Engine.Tests
             var providers = Providers();
             Assert.Contains("DeepSecurity", providers.Keys);
             Assert.Contains("ApexCentral", providers.Keys);
+            Assert.Contains("KasperskySecurityCenter", providers.Keys);
             var checkedCells = 0;
             foreach (var product in CoreEnum("EndpointAdmin.ManagerProduct"))
             {
@@ -197,7 +202,7 @@ namespace EndpointAdmin.Engine.Tests
                 }
             }
 
-            Assert.True(checkedCells >= 24, checkedCells + " cells run");
+            Assert.True(checkedCells >= 39, checkedCells + " cells run");
         }
 
         [Fact]

@@ -25,10 +25,10 @@ namespace EndpointAdmin.Engine.Tests
             ["EndpointAdmin.ConnectionTestResult"] = "Test-AgentConnection localhost -Port 1 -TimeoutSec 2",
             ["EndpointAdmin.PortAvailability"] = "Test-AgentPortAvailability -Port 1, 2 -Protocol UDP",
             ["EndpointAdmin.AgentManagerSession"] = SharedDeepSecurity.Connect(passThru: true),
-            ["EndpointAdmin.Agent"] = SharedDeepSecurity.Connect() + "Get-Agent -Id 1,2,50,99",
+            ["EndpointAdmin.Agent"] = SharedDeepSecurity.Connect() + "Get-Agent -Id 1,2,50,99; [EndpointAdmin.Agent]@{ Id = 'c5ac2d9e-3d7c-4e4b-9b8f-0e3f1c2a7b10'; Name = 'web00001'; DisplayName = 'web00001'; Product = 'KasperskySecurityCenter'; IPAddress = '10.0.0.1'; AgentVersion = '15.1.0.20748'; Status = 'Active'; LastContact = [datetime]::new(2026, 11, 23, 9, 30, 0, [DateTimeKind]::Utc); StatusMessages = @(); DnsName = 'web00001.corp.example'; GroupId = 2; GroupName = 'Workstations'; LastInfoUpdate = [datetime]::new(2026, 11, 23, 9, 30, 0, [DateTimeKind]::Utc); ContinuousConnection = $true; Visible = $true; AgentInstalled = $true; AgentAlive = $true; RealTimeProtectionInstalled = $false }",
             ["EndpointAdmin.HeartbeatResult"] = SharedDeepSecurity.Connect() + "Test-AgentHeartbeat -Id 1,2,3,4,97",
             ["EndpointAdmin.HeartbeatPolicy"] = SharedDeepSecurity.Connect() + "Get-AgentHeartbeatPolicy -PolicyId 4",
-            ["EndpointAdmin.SyncResult"] = SharedDeepSecurity.Connect() + "Invoke-AgentSync -Id 1,2",
+            ["EndpointAdmin.SyncResult"] = SharedDeepSecurity.Connect() + "Invoke-AgentSync -Id 1,2; [EndpointAdmin.SyncResult]@{ AgentId = 'c5ac2d9e-3d7c-4e4b-9b8f-0e3f1c2a7b10'; Name = 'web00001'; Product = 'KasperskySecurityCenter'; Status = 'Failed'; RequestedAt = [datetime]::new(2026, 11, 23, 9, 30, 0, [DateTimeKind]::Utc); ActionId = '2f0c1b7e-53c4-4a58-9d1e-6a8b0c9d7e21'; Message = 'the Network Agent is not responding' }",
             ["EndpointAdmin.HeartbeatFirewallRule"] = SharedDeepSecurity.Connect() + "New-AgentHeartbeatFirewallRule -PolicyId 2 -SourceIPAddress 10.0.0.10,10.0.0.11 -SourceMacAddress 00:11:22:33:44:55",
         };
 

@@ -41,6 +41,7 @@ namespace EndpointAdmin.Engine.Tests
             ("Set-AgentProxy", Needs.Manager, "Set-AgentProxy -Purpose ManagerUpdate -ProxyId 2 -Confirm:$false"),
             ("Set-AgentServerCommunication", Needs.Refused, "Set-AgentServerCommunication -ServerAddress apex1.example.com -ListeningPort 4343 -Confirm:$false"),
             ("Set-AgentFirewallSetting", Needs.Refused, "Set-AgentFirewallSetting -EnableFirewall $true -Confirm:$false"),
+            ("Set-AgentContinuousConnection", Needs.Refused, "Set-AgentContinuousConnection -Id 1 -Enabled $true -Confirm:$false"),
             ("Disconnect-AgentManager", Needs.Manager, "Disconnect-AgentManager"),
             ("New-FirewallPortRule", Needs.Firewall, "New-FirewallPortRule -DisplayName Unattended -Direction Inbound -Protocol TCP -LocalPort 8443 -Confirm:$false"),
             ("Get-FirewallPortRule", Needs.Firewall, "Get-FirewallPortRule -Name Unattended"),
@@ -124,7 +125,8 @@ namespace EndpointAdmin.Engine.Tests
             foreach (var line in Lines.Where(l => l.Needs == Needs.Refused))
             {
                 var refused = shell.Invoke(line.Line);
-                Assert.True(refused.Errors.Count == 1 && refused.Errors[0].FullyQualifiedErrorId.StartsWith("ManagerOperationNotSupported,", StringComparison.Ordinal), line.Line + ": " + refused.Describe());
+                var errors = refused.Errors.Concat(refused.TerminatingError == null ? Enumerable.Empty<ErrorRecord>() : new[] { refused.TerminatingError }).ToList();
+                Assert.True(errors.Count == 1 && errors[0].FullyQualifiedErrorId.StartsWith("ManagerOperationNotSupported,", StringComparison.Ordinal), line.Line + ": " + refused.Describe());
             }
 
             RunAll(s => shell.Invoke(s), Needs.Manager);

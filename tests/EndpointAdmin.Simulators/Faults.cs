@@ -15,6 +15,10 @@ namespace EndpointAdmin.Simulators
         TruncatedJson,
         /// <summary>The answer comes after Delay.</summary>
         Slow,
+        /// <summary>Kaspersky: HTTP 200 with a PxgError of PxgCode/PxgModule/PxgMessage.</summary>
+        PxgError,
+        /// <summary>Kaspersky: every session is dropped just before this request is handled.</summary>
+        SessionExpired,
     }
 
     /// <summary>One injected fault: hits the matching requests after SkipMatches of them, Times times.</summary>
@@ -35,6 +39,12 @@ namespace EndpointAdmin.Simulators
         public int RetryAfterSeconds { get; set; } = 1;
 
         public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(5);
+
+        public int PxgCode { get; set; } = 1195;
+
+        public string PxgModule { get; set; } = "KLSTD";
+
+        public string PxgMessage { get; set; } = "Resource is temporarily unavailable";
 
         internal int Seen;
 
@@ -114,6 +124,12 @@ namespace EndpointAdmin.Simulators
         public string Body { get; set; }
 
         public int Status { get; set; }
+
+        /// <summary>The server's ID of the TCP connection the request came on.</summary>
+        public string Connection { get; set; }
+
+        /// <summary>Kaspersky: the request carried an X-KSC-Session header (its value is never recorded).</summary>
+        public bool HasSession { get; set; }
 
         public bool IsWrite => Method != "GET" && !Path.EndsWith("/search", StringComparison.Ordinal);
 

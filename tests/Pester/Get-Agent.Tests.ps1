@@ -40,6 +40,14 @@ Describe 'Get-Agent' -Tag 'Unit' {
     }
 
     Context 'Parameters in detail' {
+        It 'describes Kaspersky devices with vendor-neutral properties that are empty for other products' {
+            $agent = [EndpointAdmin.Agent]::new()
+            foreach ($name in 'DnsName', 'GroupId', 'GroupName', 'LastInfoUpdate', 'LastVisible', 'ContinuousConnection', 'Visible', 'AgentInstalled', 'AgentAlive', 'RealTimeProtectionInstalled') {
+                $agent.PSObject.Properties[$name] | Should -Not -BeNullOrEmpty
+                $agent.$name | Should -BeNullOrEmpty
+            }
+        }
+
         It 'takes wildcards in -Name' {
             (Get-Command Get-Agent).Parameters['Name'].Attributes.TypeId.Name | Should -Contain 'SupportsWildcardsAttribute'
         }

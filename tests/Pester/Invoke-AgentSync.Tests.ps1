@@ -21,7 +21,7 @@ Describe 'Invoke-AgentSync' -Tag 'Unit' {
         It 'has the expected parameters' {
             $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
             $actual = (Get-Command Invoke-AgentSync).Parameters.Keys | Where-Object { $_ -notin $common }
-            Compare-Object -ReferenceObject @('Id', 'Name', 'Wait', 'TimeoutSec', 'Session') -DifferenceObject @($actual) | Should -BeNullOrEmpty
+            Compare-Object -ReferenceObject @('Id', 'Name', 'Wait', 'TimeoutSec', 'ThrottleLimit', 'Session') -DifferenceObject @($actual) | Should -BeNullOrEmpty
         }
 
         It 'supports -WhatIf and -Confirm (it changes the manager)' {
@@ -51,8 +51,18 @@ Describe 'Invoke-AgentSync' -Tag 'Unit' {
             { Invoke-AgentSync -Id 1 -TimeoutSec 0 } | Should -Throw -ErrorId (& $fqid 'ParameterArgumentValidationError')
         }
 
+        It 'rejects -ThrottleLimit 0 at binding' {
+            { Invoke-AgentSync -Id 1 -Wait -ThrottleLimit 0 } | Should -Throw -ErrorId (& $fqid 'ParameterArgumentValidationError')
+        }
+
         It 'knows the sync outcomes' {
-            [Enum]::GetNames([EndpointAdmin.SyncStatus]) | Should -Be @('Requested', 'Succeeded', 'TimedOut')
+            [Enum]::GetNames([EndpointAdmin.SyncStatus]) | Should -Be @('Requested', 'Succeeded', 'TimedOut', 'Failed')
+        }
+
+        It 'carries the Kaspersky action and the failure reason on its results' {
+            $names = [EndpointAdmin.SyncResult].GetProperties().Name
+            $names | Should -Contain 'ActionId'
+            $names | Should -Contain 'Message'
         }
     }
 

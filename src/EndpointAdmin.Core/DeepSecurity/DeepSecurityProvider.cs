@@ -118,7 +118,7 @@ namespace EndpointAdmin.DeepSecurity
                     overrides.TryGetValue(record.Id, out var own);
                     var interval = Setting(own, effective, DeepSecurityWire.IntervalSetting);
                     var threshold = Setting(own, effective, DeepSecurityWire.MissedThresholdSetting);
-                    var minutes = DeepSecurityWire.ParseMinutes(interval) ?? 10;
+                    var minutes = run.IntervalOverrideMinutes ?? DeepSecurityWire.ParseMinutes(interval) ?? 10;
                     var limit = DeepSecurityWire.ParseThreshold(threshold);
                     var verdict = HeartbeatEvaluator.Evaluate(agent.LastContact, now, TimeSpan.FromMinutes(minutes), limit);
                     yield return new HeartbeatResult
@@ -702,7 +702,50 @@ namespace EndpointAdmin.DeepSecurity
             return value;
         }
 
-        public SyncResult RequestSync(string agent, CancellationToken cancel)
+        public int SyncBatchSize => 1;
+
+        /// <summary>One send-policy task per computer: REST v1 takes one computer per task.</summary>
+        public IList<SyncOutcome> RequestSync(IList<string> agentIds, CancellationToken cancel)
+        {
+            var outcomes = new List<SyncOutcome>();
+            foreach (var id in agentIds.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    outcomes.Add(new SyncOutcome(id, RequestSync(id, cancel)));
+                }
+                catch (EndpointAdminException ex)
+                {
+                    outcomes.Add(new SyncOutcome(id, null, ex));
+                }
+            }
+
+            return outcomes;
+        }
+
+        public IEnumerable<SyncOutcome> WaitForSync(IList<SyncResult> requested, DateTime deadlineUtc, CancellationToken cancel)
+        {
+            foreach (var one in requested)
+            {
+                SyncOutcome outcome;
+                try
+                {
+                    outcome = new SyncOutcome(one.AgentId, WaitForSync(one, deadlineUtc, cancel));
+                }
+                catch (EndpointAdminException ex)
+                {
+                    outcome = new SyncOutcome(one.AgentId, null, ex);
+                }
+
+                yield return outcome;
+            }
+        }
+
+        public ContinuousConnectionCount CountContinuousConnections(CancellationToken cancel) => throw ManagerCapabilities.NotSupported(this, ManagerCapability.SetContinuousConnection, null);
+
+        public Agent SetContinuousConnection(Agent agent, bool enabled, CancellationToken cancel) => throw ManagerCapabilities.NotSupported(this, ManagerCapability.SetContinuousConnection, null);
+
+        private SyncResult RequestSync(string agent, CancellationToken cancel)
         {
             var agentId = ParseAgentId(agent);
             var computer = GetComputer(agentId, cancel).Agent;
@@ -742,7 +785,7 @@ namespace EndpointAdmin.DeepSecurity
             };
         }
 
-        public SyncResult WaitForSync(SyncResult requested, DateTime deadlineUtc, CancellationToken cancel)
+        private SyncResult WaitForSync(SyncResult requested, DateTime deadlineUtc, CancellationToken cancel)
         {
             var before = requested.LastPolicySent;
             var delay = TimeSpan.FromMilliseconds(250);

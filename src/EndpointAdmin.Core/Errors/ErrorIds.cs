@@ -77,6 +77,11 @@ namespace EndpointAdmin.Errors
         public const string ProxyPurposeScopeInvalid = "ProxyPurposeScopeInvalid";
         public const string ProxyIdInvalid = "ProxyIdInvalid";
 
+        // ---- Kaspersky Security Center provider ----
+        public const string KscOperationFailed = "KscOperationFailed";
+        public const string KscSyncFailed = "KscSyncFailed";
+        public const string ContinuousConnectionLimitExceeded = "ContinuousConnectionLimitExceeded";
+
         // ---- Connectivity diagnostics (Test-AgentConnection, Test-AgentPortAvailability) ----
         public const string ConnectionTestPortInvalid = "ConnectionTestPortInvalid";
         public const string ConnectionTestComputerNameInvalid = "ConnectionTestComputerNameInvalid";

@@ -6,6 +6,7 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -30,10 +31,15 @@ namespace EndpointAdmin.Http
         private readonly ConnectionOptions _options;
         private readonly Action<HttpRequestMessage, string> _authenticate;
         private readonly RetryPolicy _retry;
+        private readonly SemaphoreSlim _oneAtATime;
+        private readonly object _renewGate = new object();
         private string _certificateProblem;
+        private int _credentialGeneration;
 
-        public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage> authenticate, HttpMessageHandler handler = null)
-            : this(options, (request, body) => authenticate(request), handler)
+        // oneRequestAtATime: for managers whose API connection is stateful and synchronous (Kaspersky
+        // Security Center): one pooled connection and one request on it at a time, whatever the caller does.
+        public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage> authenticate, HttpMessageHandler handler = null, bool oneRequestAtATime = false)
+            : this(options, (request, body) => authenticate(request), handler, oneRequestAtATime)
         {
         }
 
@@ -41,12 +47,24 @@ namespace EndpointAdmin.Http
         /// A pipeline whose authentication sees each attempt's absolute request URI and the exact body
         /// text sent, for managers that sign every request over both (Apex Central's JWT checksum).
         /// </summary>
-        public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage, string> authenticate, HttpMessageHandler handler = null)
+        public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage, string> authenticate, HttpMessageHandler handler = null, bool oneRequestAtATime = false)
         {
             _options = options;
             _authenticate = authenticate;
             _retry = new RetryPolicy(options.MaximumRetryCount, TimeSpan.FromSeconds(options.RetryIntervalSec));
-            _client = new HttpClient(handler ?? CreateHandler(), disposeHandler: true)
+            _oneAtATime = oneRequestAtATime ? new SemaphoreSlim(1, 1) : null;
+            if (handler == null)
+            {
+                var created = CreateHandler();
+                if (oneRequestAtATime)
+                {
+                    created.MaxConnectionsPerServer = 1;
+                }
+
+                handler = created;
+            }
+
+            _client = new HttpClient(handler, disposeHandler: true)
             {
                 // Each request gets its own deadline (it also covers reading the body); see Send.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
@@ -61,6 +79,29 @@ namespace EndpointAdmin.Http
         public int RequestCount => _requestCount;
 
         private int _requestCount;
+
+        /// <summary>
+        /// Renews a session the manager dropped (answered 401 or 403 to a request that carried it):
+        /// signs in again and returns normally, or throws the sign-in failure. Called at most once
+        /// per request, never for the sign-in request itself (see <see cref="IsSignIn"/>), and only
+        /// by the first of several requests that failed with the same session.
+        /// </summary>
+        public Action<CancellationToken> Renew { get; set; }
+
+        /// <summary>Which request signs in, so its own 401 is a failure and not a reason to renew.</summary>
+        public Func<string, bool> IsSignIn { get; set; } = _ => false;
+
+        /// <summary>Further secrets (a password, a session ID) masked in every message the pipeline builds.</summary>
+        public Func<SecureString[]> Secrets { get; set; } = () => new SecureString[0];
+
+        private SecureString[] AllSecrets()
+        {
+            var more = Secrets() ?? new SecureString[0];
+            var all = new SecureString[more.Length + 1];
+            all[0] = _options.ApiKey;
+            Array.Copy(more, 0, all, 1, more.Length);
+            return all;
+        }
 
         private HttpClientHandler CreateHandler()
         {
@@ -191,101 +232,132 @@ namespace EndpointAdmin.Http
 
         private async Task<T> SendAsync<T>(HttpMethod method, string path, string jsonBody, bool safe, Func<Stream, T> read, CancellationToken cancel)
         {
+            var renewed = false;
             for (int attempt = 1; ; attempt++)
             {
                 cancel.ThrowIfCancellationRequested();
                 TimeSpan? retryAfter = null;
                 EndpointAdminException failure;
                 bool retryable;
-                var watch = Stopwatch.StartNew();
-                using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+                var generation = Volatile.Read(ref _credentialGeneration);
+                if (_oneAtATime != null)
                 {
-                    if (_options.TimeoutSec > 0)
-                    {
-                        deadline.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSec));
-                    }
-
-                    HttpResponseMessage response = null;
                     try
                     {
-                        using (var request = new HttpRequestMessage(method, _client.BaseAddress == null ? new Uri(path, UriKind.RelativeOrAbsolute) : new Uri(_client.BaseAddress, path)))
-                        {
-                            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                            if (jsonBody != null)
-                            {
-                                request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
-                            }
-
-                            _authenticate(request, jsonBody ?? string.Empty);
-                            Interlocked.Increment(ref _requestCount);
-                            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-                        }
-
-                        Trace(method, path, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), watch, attempt);
-                        if (response.IsSuccessStatusCode)
-                        {
-                            // A synchronous reader cannot watch a token: disposing the response makes its read fail at once.
-                            using (deadline.Token.Register(r => ((IDisposable)r).Dispose(), response))
-                            {
-                                var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                                return read(stream);
-                            }
-                        }
-
-                        var server = await ReadServerMessage(response).ConfigureAwait(false);
-                        retryAfter = RetryAfter(response);
-                        retryable = RetryPolicy.MayRetry(safe, response.StatusCode);
-                        var (id, kind) = HttpStatusMap.Map(response.StatusCode);
-                        failure = new EndpointAdminException(
-                            id,
-                            kind,
-                            method.Method + " " + path,
-                            "The manager answered " + (int)response.StatusCode + " " + response.ReasonPhrase + " to " + method.Method + " " + path + (string.IsNullOrEmpty(server) ? "." : ": " + server))
-                        {
-                            RecommendedAction = HttpStatusMap.RecommendedAction(response.StatusCode),
-                            ServerMessage = server,
-                            StatusCode = (int)response.StatusCode,
-                        };
+                        await _oneAtATime.WaitAsync(cancel).ConfigureAwait(false);
                     }
-                    catch (Exception ex) when (cancel.IsCancellationRequested && !(ex is EndpointAdminException))
+                    catch (OperationCanceledException ex)
                     {
                         throw new OperationCanceledException("Stopped.", ex, cancel);
                     }
-                    catch (Exception ex) when (deadline.IsCancellationRequested && !(ex is EndpointAdminException))
+                }
+
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
                     {
-                        Trace(method, path, "timeout", watch, attempt);
-                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                        failure = new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, method.Method + " " + path, "The manager did not answer " + method.Method + " " + path + " within " + _options.TimeoutSec + " s.")
+                        if (_options.TimeoutSec > 0)
                         {
-                            RecommendedAction = "Raise -TimeoutSec on Connect-AgentManager, or check the manager's load.",
-                        };
-                    }
-                    catch (HttpRequestException ex) when (IsCertificateFailure(ex))
-                    {
-                        throw new EndpointAdminException(ErrorIds.ManagerCertificateRejected, ErrorKind.SecurityError, _options.BaseUri.ToString(), "The manager's TLS certificate was rejected: " + (_certificateProblem ?? Redactor.Redact(Innermost(ex).Message)) + ".", ex)
+                            deadline.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSec));
+                        }
+
+                        HttpResponseMessage response = null;
+                        try
                         {
-                            RecommendedAction = "Install a certificate the machine trusts on the manager, or pin the one it has with -CertificateThumbprint after checking it, or (for a lab) use -SkipCertificateCheck.",
-                        };
-                    }
-                    catch (Exception ex) when (ex is HttpRequestException || ex is IOException || ex is ObjectDisposedException)
-                    {
-                        Trace(method, path, "connection failed", watch, attempt);
-                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                        failure = new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _options.BaseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, _options.ApiKey), ex)
+                            using (var request = new HttpRequestMessage(method, _client.BaseAddress == null ? new Uri(path, UriKind.RelativeOrAbsolute) : new Uri(_client.BaseAddress, path)))
+                            {
+                                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                                if (jsonBody != null)
+                                {
+                                    request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+                                }
+
+                                _authenticate(request, jsonBody ?? string.Empty);
+                                Interlocked.Increment(ref _requestCount);
+                                response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+                            }
+
+                            Trace(method, path, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), watch, attempt);
+                            if (response.IsSuccessStatusCode)
+                            {
+                                // A synchronous reader cannot watch a token: disposing the response makes its read fail at once.
+                                using (deadline.Token.Register(r => ((IDisposable)r).Dispose(), response))
+                                {
+                                    var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                                    return read(stream);
+                                }
+                            }
+
+                            var server = await ReadServerMessage(response).ConfigureAwait(false);
+                            retryAfter = RetryAfter(response);
+                            retryable = RetryPolicy.MayRetry(safe, response.StatusCode);
+                            var (id, kind) = HttpStatusMap.Map(response.StatusCode);
+                            failure = new EndpointAdminException(
+                                id,
+                                kind,
+                                method.Method + " " + path,
+                                "The manager answered " + (int)response.StatusCode + " " + response.ReasonPhrase + " to " + method.Method + " " + path + (string.IsNullOrEmpty(server) ? "." : ": " + server))
+                            {
+                                RecommendedAction = HttpStatusMap.RecommendedAction(response.StatusCode),
+                                ServerMessage = server,
+                                StatusCode = (int)response.StatusCode,
+                            };
+                        }
+                        catch (Exception ex) when (cancel.IsCancellationRequested && !(ex is EndpointAdminException))
                         {
-                            RecommendedAction = "Check that the manager is reachable (name, port, proxy) and try again.",
-                        };
+                            throw new OperationCanceledException("Stopped.", ex, cancel);
+                        }
+                        catch (Exception ex) when (deadline.IsCancellationRequested && !(ex is EndpointAdminException))
+                        {
+                            Trace(method, path, "timeout", watch, attempt);
+                            retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                            failure = new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, method.Method + " " + path, "The manager did not answer " + method.Method + " " + path + " within " + _options.TimeoutSec + " s.")
+                            {
+                                RecommendedAction = "Raise -TimeoutSec on Connect-AgentManager, or check the manager's load.",
+                            };
+                        }
+                        catch (HttpRequestException ex) when (IsCertificateFailure(ex))
+                        {
+                            throw new EndpointAdminException(ErrorIds.ManagerCertificateRejected, ErrorKind.SecurityError, _options.BaseUri.ToString(), "The manager's TLS certificate was rejected: " + (_certificateProblem ?? Redactor.Redact(Innermost(ex).Message)) + ".", ex)
+                            {
+                                RecommendedAction = "Install a certificate the machine trusts on the manager, or pin the one it has with -CertificateThumbprint after checking it, or (for a lab) use -SkipCertificateCheck.",
+                            };
+                        }
+                        catch (Exception ex) when (ex is HttpRequestException || ex is IOException || ex is ObjectDisposedException)
+                        {
+                            Trace(method, path, "connection failed", watch, attempt);
+                            retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                            failure = new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _options.BaseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, AllSecrets()), ex)
+                            {
+                                RecommendedAction = "Check that the manager is reachable (name, port, proxy) and try again.",
+                            };
+                        }
+                        catch (JsonException ex)
+                        {
+                            Trace(method, path, "unreadable body", watch, attempt);
+                            retryable = RetryPolicy.MayRetryWithoutResponse(safe);
+                            failure = new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, AllSecrets()), ex);
+                        }
+                        finally
+                        {
+                            response?.Dispose();
+                        }
                     }
-                    catch (JsonException ex)
-                    {
-                        Trace(method, path, "unreadable body", watch, attempt);
-                        retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                        failure = new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, _options.ApiKey), ex);
-                    }
-                    finally
-                    {
-                        response?.Dispose();
-                    }
+                }
+                finally
+                {
+                    _oneAtATime?.Release();
+                }
+
+                if (!renewed && Renew != null && (failure.StatusCode == 401 || failure.StatusCode == 403) && !IsSignIn(path))
+                {
+                    // The manager dropped the session (expiry, restart): sign in again once and resend;
+                    // nothing was done with the refused request, so a write may be resent too.
+                    renewed = true;
+                    RenewOnce(generation, cancel);
+                    attempt--;
+                    continue;
                 }
 
                 if (!retryable || attempt > _retry.MaximumRetryCount)
@@ -303,6 +375,22 @@ namespace EndpointAdmin.Http
                 {
                     throw new OperationCanceledException("Stopped.", ex, cancel);
                 }
+            }
+        }
+
+        /// <summary>Signs in again unless another request already did since <paramref name="generation"/>.</summary>
+        private void RenewOnce(int generation, CancellationToken cancel)
+        {
+            lock (_renewGate)
+            {
+                if (Volatile.Read(ref _credentialGeneration) != generation)
+                {
+                    return;
+                }
+
+                Log.Enqueue("session refused by the manager; signing in again");
+                Renew(cancel);
+                Interlocked.Increment(ref _credentialGeneration);
             }
         }
 
@@ -358,7 +446,7 @@ namespace EndpointAdmin.Http
                 return null;
             }
 
-            return Redactor.Redact(ServerMessage(text), _options.ApiKey);
+            return Redactor.Redact(ServerMessage(text), AllSecrets());
         }
 
         public static string ServerMessage(string body)
@@ -396,6 +484,7 @@ namespace EndpointAdmin.Http
         public void Dispose()
         {
             _client.Dispose();
+            _oneAtATime?.Dispose();
         }
 
         /// <summary>

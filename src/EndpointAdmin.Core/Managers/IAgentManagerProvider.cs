@@ -27,6 +27,9 @@ namespace EndpointAdmin.Managers
 
         public DateTime Now { get; }
 
+        /// <summary>-SyncIntervalMinutes: the interval to judge against instead of the one the manager's policy gives.</summary>
+        public int? IntervalOverrideMinutes { get; set; }
+
         /// <summary>Effective heartbeat settings by policy ID (0: the base policy), filled by the provider.</summary>
         public Dictionary<int, Dictionary<string, string>> Policies { get; } = new Dictionary<int, Dictionary<string, string>>();
     }
@@ -100,6 +103,31 @@ namespace EndpointAdmin.Managers
         public string Describe() => string.Join("; ", Fields);
     }
 
+    /// <summary>One agent's sync: the result, or the failure that concerns this agent only.</summary>
+    internal sealed class SyncOutcome
+    {
+        public SyncOutcome(string agentId, SyncResult result, Errors.EndpointAdminException error = null)
+        {
+            AgentId = agentId;
+            Result = result;
+            Error = error;
+        }
+
+        public string AgentId { get; }
+
+        public SyncResult Result { get; }
+
+        public Errors.EndpointAdminException Error { get; }
+    }
+
+    /// <summary>Continuous connections in use and the manager's limit.</summary>
+    internal sealed class ContinuousConnectionCount
+    {
+        public int InUse { get; set; }
+
+        public int? Limit { get; set; }
+    }
+
     /// <summary>
     /// One vendor's manager. Every method that a provider does not declare in Capabilities throws
     /// ManagerCapabilities.NotSupported with the console path from the product document. Methods
@@ -135,10 +163,27 @@ namespace EndpointAdmin.Managers
 
         HeartbeatFirewallRule NewHeartbeatFirewallRule(HeartbeatRuleRequest request, CancellationToken cancel);
 
-        SyncResult RequestSync(string agentId, CancellationToken cancel);
+        /// <summary>How many agents one sync request carries (1 where the manager takes one agent per request).</summary>
+        int SyncBatchSize { get; }
 
-        /// <summary>Waits until the manager records a successful send after the request, or the deadline passes.</summary>
-        SyncResult WaitForSync(SyncResult requested, DateTime deadlineUtc, CancellationToken cancel);
+        /// <summary>
+        /// Asks the manager to sync these agents (at most SyncBatchSize) with as few requests as it
+        /// allows. One outcome per distinct agent, in order; an agent that cannot be synced (unknown,
+        /// malformed ID) is an outcome with an error and is not sent.
+        /// </summary>
+        IList<SyncOutcome> RequestSync(IList<string> agentIds, CancellationToken cancel);
+
+        /// <summary>
+        /// Follows requested agents until the manager records each one's sync, reports it failed, or
+        /// the deadline passes (Status TimedOut); yields each outcome as it settles.
+        /// </summary>
+        IEnumerable<SyncOutcome> WaitForSync(IList<SyncResult> requested, DateTime deadlineUtc, CancellationToken cancel);
+
+        /// <summary>How many agents hold a continuous connection now, and the manager's limit (null: no limit).</summary>
+        ContinuousConnectionCount CountContinuousConnections(CancellationToken cancel);
+
+        /// <summary>Sets or clears the agent's continuous connection; returns the agent as the manager now reports it.</summary>
+        Agent SetContinuousConnection(Agent agent, bool enabled, CancellationToken cancel);
 
         /// <summary>Checks that the purpose fits the target (manager-wide or per policy/agent) without a request.</summary>
         void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target);

@@ -21,7 +21,7 @@ namespace EndpointAdmin.Managers
                 ErrorIds.ManagerOperationNotSupported,
                 ErrorKind.NotSupported,
                 capability.ToString(),
-                provider.Product + " offers no API for " + capability + (detail == null ? "." : ": " + detail))
+                provider.Product + " offers no API for " + capability + (detail == null ? (path == null ? ", and its console has no equivalent setting." : ".") : ": " + detail))
             {
                 RecommendedAction = path == null ? null : "Do it in the " + provider.Product + " console: " + path + ".",
             };

@@ -21,5 +21,6 @@ namespace EndpointAdmin.Managers
         SetServerCommunication,
         SetAgentServerProxy,
         SetFirewallSettings,
+        SetContinuousConnection,
     }
 }

@@ -97,6 +97,12 @@ namespace EndpointAdmin.Managers
                     pipeline = ApexCentral.ApexCentralProvider.CreatePipeline(options);
                     provider = new ApexCentral.ApexCentralProvider(pipeline);
                     break;
+                case ManagerProduct.KasperskySecurityCenter:
+                    options.BaseUri = Kaspersky.KscWire.ApiBase(managerUri);
+                    var ksc = new Kaspersky.KasperskyProvider(options);
+                    pipeline = ksc.Pipeline;
+                    provider = ksc;
+                    break;
                 default:
                     throw new EndpointAdminException(ErrorIds.ManagerOperationNotSupported, ErrorKind.NotSupported, product.ToString(), "No provider for " + product + " yet.");
             }

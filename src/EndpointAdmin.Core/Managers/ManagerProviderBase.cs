@@ -33,9 +33,15 @@ namespace EndpointAdmin.Managers
 
         public virtual HeartbeatFirewallRule NewHeartbeatFirewallRule(HeartbeatRuleRequest request, CancellationToken cancel) => throw Missing(ManagerCapability.CreateHeartbeatFirewallRule);
 
-        public virtual SyncResult RequestSync(string agentId, CancellationToken cancel) => throw Missing(ManagerCapability.SyncAgent);
+        public virtual int SyncBatchSize => 1;
 
-        public virtual SyncResult WaitForSync(SyncResult requested, DateTime deadlineUtc, CancellationToken cancel) => throw Missing(ManagerCapability.SyncAgent);
+        public virtual IList<SyncOutcome> RequestSync(IList<string> agentIds, CancellationToken cancel) => throw Missing(ManagerCapability.SyncAgent);
+
+        public virtual IEnumerable<SyncOutcome> WaitForSync(IList<SyncResult> requested, DateTime deadlineUtc, CancellationToken cancel) => throw Missing(ManagerCapability.SyncAgent);
+
+        public virtual ContinuousConnectionCount CountContinuousConnections(CancellationToken cancel) => throw Missing(ManagerCapability.SetContinuousConnection);
+
+        public virtual Agent SetContinuousConnection(Agent agent, bool enabled, CancellationToken cancel) => throw Missing(ManagerCapability.SetContinuousConnection);
 
         public virtual void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target) => throw Missing(ManagerCapability.SetProxyById);
 

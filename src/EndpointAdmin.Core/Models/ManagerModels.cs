@@ -66,6 +66,8 @@ namespace EndpointAdmin
         Succeeded,
         /// <summary>-Wait gave up before the manager recorded a successful send.</summary>
         TimedOut,
+        /// <summary>The manager reported that the sync failed (see SyncResult.Message).</summary>
+        Failed,
     }
 
     /// <summary>The firewall action of a heartbeat rule: the two the product document allows for the priority-4 rule.</summary>
@@ -181,6 +183,37 @@ namespace EndpointAdmin
         public string FolderPath { get; set; }
 
         public string IsolationStatus { get; set; }
+        // ---- Filled where the manager reports them (Kaspersky Security Center); null for the others. ----
+
+        /// <summary>The computer's DNS name (with its DNS domain when the manager knows it).</summary>
+        public string DnsName { get; set; }
+
+        /// <summary>The manager's administration group of the computer.</summary>
+        public int? GroupId { get; set; }
+
+        /// <summary>The name of that group.</summary>
+        public string GroupName { get; set; }
+
+        /// <summary>UTC; the last time the manager updated the computer's information.</summary>
+        public DateTime? LastInfoUpdate { get; set; }
+
+        /// <summary>UTC; the last time the computer was seen on the network.</summary>
+        public DateTime? LastVisible { get; set; }
+
+        /// <summary>The agent keeps its connection to the manager open ("Do not disconnect from the Administration Server").</summary>
+        public bool? ContinuousConnection { get; set; }
+
+        /// <summary>The computer is visible on the network (Kaspersky status bit 0x01).</summary>
+        public bool? Visible { get; set; }
+
+        /// <summary>The manager's agent (Kaspersky Network Agent) is installed (status bit 0x04).</summary>
+        public bool? AgentInstalled { get; set; }
+
+        /// <summary>The manager's agent is alive (status bit 0x08).</summary>
+        public bool? AgentAlive { get; set; }
+
+        /// <summary>Real-time protection is installed (status bit 0x10).</summary>
+        public bool? RealTimeProtectionInstalled { get; set; }
 
         public override string ToString()
         {
@@ -278,6 +311,12 @@ namespace EndpointAdmin
 
         /// <summary>The manager's record of the request (Deep Security: the scheduled task ID).</summary>
         public int TaskId { get; set; }
+
+        /// <summary>Kaspersky Security Center: the asynchronous action that carries the request (one per batch of devices).</summary>
+        public string ActionId { get; set; }
+
+        /// <summary>Why the sync failed, in the manager's words; null otherwise.</summary>
+        public string Message { get; set; }
 
         public override string ToString()
         {

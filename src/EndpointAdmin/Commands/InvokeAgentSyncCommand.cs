@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Internal;
@@ -8,8 +9,10 @@ using EndpointAdmin.Managers;
 namespace EndpointAdmin.Commands
 {
     /// <summary>
-    /// Invoke-AgentSync: asks the manager to send each agent its policy now; with -Wait, follows the
-    /// manager's record of the last successful send until it moves or -TimeoutSec passes.
+    /// Invoke-AgentSync: asks the manager to sync each agent now, as many agents per request as the
+    /// manager takes (Kaspersky: a batch per AddHostsForSync; Deep Security: one task per computer).
+    /// With -Wait, follows every agent until the manager records its sync, reports a failure, or
+    /// -TimeoutSec passes; -ThrottleLimit bounds the sync operations awaited at once.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "AgentSync", DefaultParameterSetName = ById, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(SyncResult))]
@@ -18,7 +21,11 @@ namespace EndpointAdmin.Commands
         private const string ByName = "Name";
         private const string ById = "Id";
         private const string Activity = "Invoke-AgentSync";
-        private readonly List<SyncResult> _pending = new List<SyncResult>();
+        private readonly List<string> _queue = new List<string>();
+        private readonly List<SyncResult> _inFlight = new List<SyncResult>();
+        private int _operations;
+        private int _requested;
+        private int _settled;
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
         [Alias("AgentId")]
@@ -37,6 +44,11 @@ namespace EndpointAdmin.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 300;
 
+        /// <summary>With -Wait: sync operations (a Kaspersky batch, a Deep Security computer) awaited at once before more are requested.</summary>
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; } = 32;
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -48,69 +60,130 @@ namespace EndpointAdmin.Commands
             if (ParameterSetName == ByName)
             {
                 var query = new AgentQuery { Names = Patterns.From(Name) };
-                Try(() =>
+                var agents = new List<Agent>();
+                Try(() => agents.AddRange(Provider.GetAgents(query, null, Cancel)));
+                foreach (var agent in agents)
                 {
-                    foreach (var agent in Provider.GetAgents(query, null, Cancel))
-                    {
-                        Sync(agent.Id, agent.Name);
-                    }
-                });
+                    Enqueue(agent.Id, agent.Name);
+                }
+
                 return;
             }
 
             foreach (var id in Id)
             {
-                Sync(id, null);
+                Enqueue(id, null);
             }
         }
 
-        private void Sync(string id, string name)
+        private void Enqueue(string id, string name)
         {
-            if (!ShouldProcess((name ?? "agent") + " (" + id + ")", "Send policy now"))
+            if (!ShouldProcess((name ?? "agent") + " (" + id + ")", "Sync now"))
             {
                 return;
             }
 
+            _queue.Add(id);
+            if (_queue.Count >= Provider.SyncBatchSize)
+            {
+                SendQueued();
+            }
+        }
+
+        private void SendQueued()
+        {
+            if (_queue.Count == 0)
+            {
+                return;
+            }
+
+            var batch = _queue.ToList();
+            _queue.Clear();
             Try(() =>
             {
-                var result = Provider.RequestSync(id, Cancel);
-                if (Wait)
+                foreach (var outcome in Provider.RequestSync(batch, Cancel))
                 {
-                    _pending.Add(result);
-                    Progress(1, Activity, _pending.Count + " sync request(s) sent");
+                    if (outcome.Error != null)
+                    {
+                        WriteError(ErrorRecordFactory.Create(outcome.Error));
+                    }
+                    else if (Wait)
+                    {
+                        _inFlight.Add(outcome.Result);
+                    }
+                    else
+                    {
+                        WriteObject(outcome.Result);
+                    }
                 }
-                else
+            });
+            _requested += batch.Count;
+            Progress(1, Activity, _requested + " agent(s) requested" + (Wait ? ", " + _settled + " settled" : string.Empty));
+            if (Wait && ++_operations >= ThrottleLimit)
+            {
+                Drain();
+            }
+        }
+
+        /// <summary>Waits for every agent in flight: the manager works on all of them at once meanwhile.</summary>
+        private void Drain()
+        {
+            _operations = 0;
+            if (_inFlight.Count == 0)
+            {
+                return;
+            }
+
+            var awaited = _inFlight.ToList();
+            _inFlight.Clear();
+            var deadline = DateTime.UtcNow.AddSeconds(TimeoutSec);
+            Try(() =>
+            {
+                foreach (var outcome in Provider.WaitForSync(awaited, deadline, Cancel))
                 {
-                    WriteObject(result);
+                    _settled++;
+                    Progress(1, Activity, _requested + " agent(s) requested, " + _settled + " settled");
+                    Report(outcome);
                 }
             });
         }
 
-        protected override void EndProcessing()
+        private void Report(SyncOutcome outcome)
         {
-            // Waiting after all requests are out lets the manager work on every agent at once.
-            var deadline = DateTime.UtcNow.AddSeconds(TimeoutSec);
-            var done = 0;
-            foreach (var pending in _pending)
+            if (outcome.Error != null)
             {
-                Try(() =>
-                {
-                    var result = Provider.WaitForSync(pending, deadline, Cancel);
-                    done++;
-                    Progress(1, Activity, done + " of " + _pending.Count + " agent(s) confirmed or timed out", force: true);
-                    if (result.Status == SyncStatus.TimedOut)
-                    {
-                        WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, result.AgentId, "The manager recorded no successful policy send to " + result.Name + " (" + result.AgentId + ") within " + TimeoutSec + " s.")
-                        {
-                            RecommendedAction = "Check the agent's status and communication direction; an agent-initiated agent receives its policy only at its next heartbeat.",
-                        }));
-                    }
-
-                    WriteObject(result);
-                });
+                WriteError(ErrorRecordFactory.Create(outcome.Error));
+                return;
             }
 
-            if (_pending.Count > 0)
+            var result = outcome.Result;
+            if (result.Status == SyncStatus.TimedOut)
+            {
+                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, result.AgentId, "The manager recorded no sync of " + result.Name + " (" + result.AgentId + ") within " + TimeoutSec + " s.")
+                {
+                    RecommendedAction = "Check that the agent is running and can reach the manager (Test-AgentHeartbeat, Test-AgentConnection); an agent that only connects on its own schedule syncs at its next connection.",
+                }));
+            }
+            else if (result.Status == SyncStatus.Failed)
+            {
+                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.KscSyncFailed, ErrorKind.InvalidOperation, result.AgentId, "The manager reported that the sync of " + result.Name + " (" + result.AgentId + ") failed: " + result.Message)
+                {
+                    ServerMessage = result.Message,
+                }));
+            }
+
+            WriteObject(result);
+        }
+
+        protected override void EndProcessing()
+        {
+            SendQueued();
+            if (Wait)
+            {
+                Drain();
+            }
+
+            if (_requested > 0)
             {
                 CompleteProgress(1, Activity);
             }

@@ -40,16 +40,53 @@ namespace EndpointAdmin.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>The interval to judge against instead of the manager's: Kaspersky's Network Agent synchronization interval (15 when omitted), or Deep Security's heartbeat interval.</summary>
+        [Parameter]
+        [ValidateRange(1, 1440)]
+        public int? SyncIntervalMinutes { get; set; }
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
             Require(ManagerCapability.EvaluateHeartbeat);
-            _run = new HeartbeatRun(DateTime.UtcNow);
+            _run = new HeartbeatRun(DateTime.UtcNow) { IntervalOverrideMinutes = SyncIntervalMinutes };
         }
+
+        /// <summary>Piped agents are tested in groups this large: a manager that finds many IDs per request answers in one.</summary>
+        private const int IdBatch = 500;
+
+        private readonly System.Collections.Generic.List<string> _pendingIds = new System.Collections.Generic.List<string>();
 
         protected override void ProcessRecord()
         {
-            var query = new AgentQuery { Names = Patterns.From(Name), Ids = Id, PolicyId = PolicyId };
+            if (ParameterSetName == ById)
+            {
+                _pendingIds.AddRange(Id);
+                if (_pendingIds.Count >= IdBatch)
+                {
+                    TestPendingIds();
+                }
+
+                return;
+            }
+
+            Evaluate(new AgentQuery { Names = Patterns.From(Name), PolicyId = PolicyId });
+        }
+
+        private void TestPendingIds()
+        {
+            if (_pendingIds.Count == 0)
+            {
+                return;
+            }
+
+            var ids = _pendingIds.ToArray();
+            _pendingIds.Clear();
+            Evaluate(new AgentQuery { Ids = ids, PolicyId = PolicyId });
+        }
+
+        private void Evaluate(AgentQuery query)
+        {
             var seen = new System.Collections.Generic.HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
             var names = new System.Collections.Generic.List<string>();
             var literals = query.Names?.Where(n => !n.HasWildcards).ToList();
@@ -91,7 +128,7 @@ namespace EndpointAdmin.Commands
                 }
             }
 
-            foreach (var id in Id ?? new string[0])
+            foreach (var id in query.Ids ?? new string[0])
             {
                 if (!seen.Contains(id))
                 {
@@ -103,6 +140,7 @@ namespace EndpointAdmin.Commands
 
         protected override void EndProcessing()
         {
+            TestPendingIds();
             CompleteProgress(1, Activity);
             WriteVerbose(_count + " agent(s) evaluated against " + _run.Policies.Count + " policy(ies), each read once.");
             if (Quiet)
