@@ -126,6 +126,21 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void AMalformedIdIsItsOwnErrorAndTheOtherIdsAreStillTested()
+        {
+            // Piped IDs are tested in batches: one bad record must not take its batch down with it.
+            var piped = _ds.Run("'1', 'web-7', '2' | ForEach-Object { [pscustomobject]@{ AgentId = $_ } } | Test-AgentHeartbeat");
+            Assert.Equal(new[] { 1, 2 }, piped.Output.Select(r => int.Parse((string)Prop(r, "AgentId"))).OrderBy(i => i));
+            SingleError(piped, "AgentIdInvalid", "TestAgentHeartbeatCommand", ErrorCategory.InvalidArgument, "web-7");
+            var listed = _ds.Run("Get-Agent -Id 3, 0, 4");
+            Assert.Equal(new[] { 3, 4 }, listed.Output.Select(a => int.Parse((string)Prop(a, "Id"))).OrderBy(i => i));
+            SingleError(listed, "AgentIdInvalid", "GetAgentCommand", ErrorCategory.InvalidArgument, "0");
+            _sim.ClearRequests();
+            SingleError(_ds.Run("Get-Agent -Id abc"), "AgentIdInvalid", "GetAgentCommand", ErrorCategory.InvalidArgument, "abc");
+            Assert.Empty(_sim.Requests);
+        }
+
+        [Fact]
         public void QuietAnswersWithOneBoolean()
         {
             // Fresh contact for one agent, so the check does not depend on how long ago the fleet was seeded.

@@ -692,6 +692,8 @@ namespace EndpointAdmin.DeepSecurity
         // ---- sync ----
 
         /// <summary>Deep Security computer IDs are positive integers; anything else is refused before a request is sent.</summary>
+        public void CheckAgentId(string id) => ParseAgentId(id);
+
         internal static int ParseAgentId(string id)
         {
             if (!int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)

@@ -56,6 +56,14 @@ namespace EndpointAdmin.Kaspersky
 
         public override int SyncBatchSize => _batchSize;
 
+        public override void CheckAgentId(string id)
+        {
+            if (!KscWire.IsHostId(id))
+            {
+                throw KscWire.BadHostId(id);
+            }
+        }
+
         // ---- session ----
 
         private void Authenticate(HttpRequestMessage request)

@@ -148,6 +148,12 @@ namespace EndpointAdmin.Managers
         /// <summary>Agents page by page; onPage reports progress after each page.</summary>
         IEnumerable<Agent> GetAgents(AgentQuery query, Action<int> onPage, CancellationToken cancel);
 
+        /// <summary>
+        /// Throws AgentIdInvalid when <paramref name="id"/> cannot be one of this manager's agent IDs,
+        /// so cmdlets refuse a malformed piped ID on its own record instead of failing its whole batch.
+        /// </summary>
+        void CheckAgentId(string id);
+
         /// <summary>Heartbeat verdicts as pages arrive, each policy read once per call.</summary>
         IEnumerable<HeartbeatResult> TestHeartbeat(AgentQuery query, HeartbeatRun run, Action<int> onPage, CancellationToken cancel);
 

@@ -21,6 +21,11 @@ namespace EndpointAdmin.Managers
 
         public virtual IEnumerable<Agent> GetAgents(AgentQuery query, Action<int> onPage, CancellationToken cancel) => throw Missing(ManagerCapability.ListAgents);
 
+        /// <summary>Any text may be an ID unless the provider knows the shape of its IDs.</summary>
+        public virtual void CheckAgentId(string id)
+        {
+        }
+
         public virtual IEnumerable<HeartbeatResult> TestHeartbeat(AgentQuery query, HeartbeatRun run, Action<int> onPage, CancellationToken cancel) => throw Missing(ManagerCapability.EvaluateHeartbeat);
 
         public virtual HeartbeatPolicy GetHeartbeatPolicy(PolicyTarget target, CancellationToken cancel) => throw Missing(ManagerCapability.ReadHeartbeatPolicy);

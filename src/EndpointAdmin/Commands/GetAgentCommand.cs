@@ -41,7 +41,13 @@ namespace EndpointAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            var query = new AgentQuery { Names = Patterns.From(Name), Ids = Id, PolicyId = PolicyId };
+            var ids = WellFormedIds(Id);
+            if (ids != null && ids.Length == 0)
+            {
+                return;
+            }
+
+            var query = new AgentQuery { Names = Patterns.From(Name), Ids = ids, PolicyId = PolicyId };
             var found = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
             var foundNames = new List<string>();
             // After a failure the rest is unknown, not missing: report only what a complete answer lacks.

@@ -61,7 +61,7 @@ namespace EndpointAdmin.Commands
         {
             if (ParameterSetName == ById)
             {
-                _pendingIds.AddRange(Id);
+                _pendingIds.AddRange(WellFormedIds(Id));
                 if (_pendingIds.Count >= IdBatch)
                 {
                     TestPendingIds();

@@ -97,6 +97,26 @@ namespace EndpointAdmin.Internal
             }
         }
 
+        /// <summary>The IDs the manager could know; each malformed one is its own non-terminating error (AgentIdInvalid).</summary>
+        protected string[] WellFormedIds(string[] ids)
+        {
+            if (ids == null)
+            {
+                return null;
+            }
+
+            var good = new System.Collections.Generic.List<string>(ids.Length);
+            foreach (var id in ids)
+            {
+                if (Try(() => Provider.CheckAgentId(id)))
+                {
+                    good.Add(id);
+                }
+            }
+
+            return good.ToArray();
+        }
+
         /// <summary>Writes the pipeline's debug lines (already redacted) from this thread.</summary>
         protected void Flush()
         {
