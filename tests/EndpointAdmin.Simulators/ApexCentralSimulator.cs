@@ -12,14 +12,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EndpointAdmin.Simulators
 {
@@ -58,33 +52,26 @@ namespace EndpointAdmin.Simulators
 
         private static readonly string[] Filters = { "host_name", "ip_address", "mac_address", "entity_id", "product", "managing_server_id" };
 
-        private readonly WebApplication _app;
+        private readonly LoopbackHttpsServer _server;
         private readonly ConcurrentQueue<RecordedRequest> _requests = new ConcurrentQueue<RecordedRequest>();
         private readonly ConcurrentQueue<string> _tokens = new ConcurrentQueue<string>();
 
         private ApexCentralSimulator(int agents, int seed)
         {
             Agents = Generate(agents, seed);
-            Certificate = SelfSignedCertificate.Create();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate)));
-            _app = builder.Build();
-            _app.Run(Handle);
+            _server = new LoopbackHttpsServer(Handle);
         }
 
         public static ApexCentralSimulator Start(int agents = 50, int seed = 5)
         {
             var simulator = new ApexCentralSimulator(agents, seed);
-            simulator._app.StartAsync().GetAwaiter().GetResult();
-            var address = simulator._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>().Addresses.First();
-            simulator.Uri = "https://127.0.0.1:" + new Uri(address).Port;
+            simulator._server.Start();
             return simulator;
         }
 
-        public string Uri { get; private set; }
+        public string Uri => _server.Uri;
 
-        public X509Certificate2 Certificate { get; }
+        public X509Certificate2 Certificate => _server.Certificate;
 
         public string Thumbprint => Certificate.Thumbprint;
 
@@ -120,13 +107,7 @@ namespace EndpointAdmin.Simulators
 
         public void Dispose()
         {
-            using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-            {
-                _app.StopAsync(stop.Token).GetAwaiter().GetResult();
-            }
-
-            ((IDisposable)_app).Dispose();
-            Certificate.Dispose();
+            _server.Dispose();
         }
 
         /// <summary>The checksum exactly as the guide defines it (public so tests can cross-check the module).</summary>
@@ -201,11 +182,7 @@ namespace EndpointAdmin.Simulators
                         context.Abort();
                         return;
                     case FaultKind.Slow:
-                        try
-                        {
-                            await Task.Delay(fault.Delay, context.RequestAborted);
-                        }
-                        catch (OperationCanceledException)
+                        if (!await fault.DelayAsync(context))
                         {
                             return;
                         }

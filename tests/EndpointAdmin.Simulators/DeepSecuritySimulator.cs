@@ -12,13 +12,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EndpointAdmin.Simulators
 {
@@ -45,7 +39,7 @@ namespace EndpointAdmin.Simulators
         private static readonly string[] KnownSystemSettings = { "platformSettingProxyAgentUpdateProxyId", "platformSettingProxyManagerUpdateProxyId" };
         private static readonly int[] Intervals = { 1, 2, 3, 4, 5, 10, 15, 20, 30, 60 };
 
-        private readonly WebApplication _app;
+        private readonly LoopbackHttpsServer _server;
         private readonly ConcurrentQueue<RecordedRequest> _requests = new ConcurrentQueue<RecordedRequest>();
         private readonly Dictionary<int, JsonObject> _rules = new Dictionary<int, JsonObject>();
         private readonly Dictionary<int, JsonObject> _tasks = new Dictionary<int, JsonObject>();
@@ -57,28 +51,21 @@ namespace EndpointAdmin.Simulators
         private DeepSecuritySimulator(int computers, int seed)
         {
             Fleet = new DeepSecurityFleet(computers, seed);
-            Certificate = SelfSignedCertificate.Create();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate)));
-            _app = builder.Build();
-            _app.Run(Handle);
+            _server = new LoopbackHttpsServer(Handle);
         }
 
         /// <summary>Starts a simulator with a seeded fleet of <paramref name="computers"/> computers.</summary>
         public static DeepSecuritySimulator Start(int computers = 200, int seed = 42)
         {
             var simulator = new DeepSecuritySimulator(computers, seed);
-            simulator._app.StartAsync().GetAwaiter().GetResult();
-            var address = simulator._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>().Addresses.First();
-            simulator.Uri = "https://127.0.0.1:" + new Uri(address).Port;
+            simulator._server.Start();
             return simulator;
         }
 
         /// <summary>The manager address as a user types it (no /api).</summary>
-        public string Uri { get; private set; }
+        public string Uri => _server.Uri;
 
-        public X509Certificate2 Certificate { get; }
+        public X509Certificate2 Certificate => _server.Certificate;
 
         public string Thumbprint => Certificate.Thumbprint;
 
@@ -133,13 +120,7 @@ namespace EndpointAdmin.Simulators
 
         public void Dispose()
         {
-            using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-            {
-                _app.StopAsync(stop.Token).GetAwaiter().GetResult();
-            }
-
-            ((IDisposable)_app).Dispose();
-            Certificate.Dispose();
+            _server.Dispose();
         }
 
         private async Task Handle(HttpContext context)
@@ -175,11 +156,7 @@ namespace EndpointAdmin.Simulators
                         await Message(context, record, fault.Kind == FaultKind.RateLimited ? 429 : 503, fault.Kind == FaultKind.RateLimited ? "Too many API requests" : "Service Unavailable");
                         return;
                     case FaultKind.Slow:
-                        try
-                        {
-                            await Task.Delay(fault.Delay, context.RequestAborted);
-                        }
-                        catch (OperationCanceledException)
+                        if (!await fault.DelayAsync(context))
                         {
                             return;
                         }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
 
 namespace EndpointAdmin.Simulators
 {
@@ -47,6 +49,20 @@ namespace EndpointAdmin.Simulators
         public string PxgMessage { get; set; } = "Resource is temporarily unavailable";
 
         internal int Seen;
+
+        /// <summary>A Slow fault's wait; false when the client gave up first (then there is no one to answer).</summary>
+        public async Task<bool> DelayAsync(HttpContext context)
+        {
+            try
+            {
+                await Task.Delay(Delay, context.RequestAborted);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
 
         internal int Fired;
     }

@@ -12,13 +12,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EndpointAdmin.Simulators
 {
@@ -38,7 +32,7 @@ namespace EndpointAdmin.Simulators
     {
         public static readonly string[] WriteMethods = { "HostGroup.AddHostsForSync", "HostGroup.AddGroupHostsForSync", "HostGroup.UpdateHost", "HostGroup.UpdateHostsMultiple" };
 
-        private readonly WebApplication _app;
+        private readonly LoopbackHttpsServer _server;
         private readonly ConcurrentQueue<RecordedRequest> _requests = new ConcurrentQueue<RecordedRequest>();
         private readonly ConcurrentDictionary<string, Session> _sessions = new ConcurrentDictionary<string, Session>();
         private readonly ConcurrentDictionary<string, Accessor> _accessors = new ConcurrentDictionary<string, Accessor>();
@@ -69,27 +63,20 @@ namespace EndpointAdmin.Simulators
         private KscSimulator(KscFleet fleet)
         {
             Fleet = fleet;
-            Certificate = SelfSignedCertificate.Create("CN=EndpointAdmin KSC simulator");
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(Certificate)));
-            _app = builder.Build();
-            _app.Run(Handle);
+            _server = new LoopbackHttpsServer(Handle, "CN=EndpointAdmin KSC simulator");
         }
 
         /// <summary>Starts a simulator over a seeded fleet; <paramref name="offlineEvery"/>: every n-th device's Network Agent is not alive (0: all alive).</summary>
         public static KscSimulator Start(int devices = 200, int seed = 42, int keepConnection = 0, int offlineEvery = 10)
         {
             var simulator = new KscSimulator(new KscFleet(devices, seed, keepConnection, offlineEvery));
-            simulator._app.StartAsync().GetAwaiter().GetResult();
-            var address = simulator._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>().Addresses.First();
-            simulator.Uri = "https://127.0.0.1:" + new Uri(address).Port;
+            simulator._server.Start();
             return simulator;
         }
 
-        public string Uri { get; private set; }
+        public string Uri => _server.Uri;
 
-        public X509Certificate2 Certificate { get; }
+        public X509Certificate2 Certificate => _server.Certificate;
 
         public string Thumbprint => Certificate.Thumbprint;
 
@@ -164,13 +151,7 @@ namespace EndpointAdmin.Simulators
 
         public void Dispose()
         {
-            using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-            {
-                _app.StopAsync(stop.Token).GetAwaiter().GetResult();
-            }
-
-            ((IDisposable)_app).Dispose();
-            Certificate.Dispose();
+            _server.Dispose();
         }
 
         private async Task Handle(HttpContext context)
@@ -210,11 +191,7 @@ namespace EndpointAdmin.Simulators
                         await Text(context, record, fault.Kind == FaultKind.RateLimited ? 429 : 503, "Service Unavailable");
                         return;
                     case FaultKind.Slow:
-                        try
-                        {
-                            await Task.Delay(fault.Delay, context.RequestAborted);
-                        }
-                        catch (OperationCanceledException)
+                        if (!await fault.DelayAsync(context))
                         {
                             return;
                         }
