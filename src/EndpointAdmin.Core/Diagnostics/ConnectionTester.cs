@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.IO;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -130,15 +131,7 @@ namespace EndpointAdmin.Diagnostics
             using (var socket = best.Socket)
             using (var stream = new NetworkStream(socket, true))
             {
-                if (request.Tls || request.Agent != null)
-                {
-                    var tls = await _probe.HandshakeTlsAsync(stream, request.ComputerName, DiagnosticOffer, null, request.Timeout, cancellation).ConfigureAwait(false);
-                    ApplyTls(tls, result);
-                }
-                else
-                {
-                    result.Reachable = true;
-                }
+                await HandshakeOrReachAsync(stream, request, result, cancellation).ConfigureAwait(false);
             }
 
             if (request.Agent != null && result.Reachable)
@@ -276,15 +269,7 @@ namespace EndpointAdmin.Diagnostics
                 result.Status = ConnectionStatus.Open;
                 result.LatencyMs = Math.Round(tcp.Elapsed.TotalMilliseconds + answer.Elapsed.TotalMilliseconds, 2);
                 result.Detail = "Tunnel opened through " + result.Proxy + ".";
-                if (request.Tls || request.Agent != null)
-                {
-                    var tls = await _probe.HandshakeTlsAsync(stream, request.ComputerName, DiagnosticOffer, null, request.Timeout, cancellation).ConfigureAwait(false);
-                    ApplyTls(tls, result);
-                }
-                else
-                {
-                    result.Reachable = true;
-                }
+                await HandshakeOrReachAsync(stream, request, result, cancellation).ConfigureAwait(false);
             }
 
             if (request.Agent != null && result.Reachable)
@@ -319,6 +304,20 @@ namespace EndpointAdmin.Diagnostics
             if (result.Reachable)
             {
                 result.LatencyMs = Math.Round(best.Elapsed.TotalMilliseconds, 2);
+            }
+        }
+
+        /// <summary>On an open path (direct or tunnelled): the diagnostic TLS handshake when one is wanted, else the port simply answers.</summary>
+        private async Task HandshakeOrReachAsync(Stream stream, ConnectionRequest request, ConnectionTestResult result, CancellationToken cancellation)
+        {
+            if (request.Tls || request.Agent != null)
+            {
+                var tls = await _probe.HandshakeTlsAsync(stream, request.ComputerName, DiagnosticOffer, null, request.Timeout, cancellation).ConfigureAwait(false);
+                ApplyTls(tls, result);
+            }
+            else
+            {
+                result.Reachable = true;
             }
         }
 
