@@ -4,25 +4,30 @@
     Builds, tests, documents, packages and benchmarks EndpointAdmin.
 .DESCRIPTION
     Tasks run in the order given:
-      Clean    removes out/ and every bin/ and obj/ folder.
-      Build    builds the solution; the module is laid out in out/EndpointAdmin/<version>/.
-      Test     runs the xUnit suites (dotnet test), then the Pester 5 suite in tests/Pester when
-               Pester 5 is installed (otherwise it says so and skips it).
-      Docs     regenerates the shipped help (src/EndpointAdmin/en-US) from docs/en-US: cmdlet
-               pages with Microsoft.PowerShell.PlatyPS 1.0.x, about_ topics with platyPS 0.14
-               (PlatyPS 1.x cannot render them). A missing tool is reported and the committed
-               help is kept.
-      Package  builds, then publishes the module folder to out/packages as a .nupkg with
-               PSResourceGet (Publish-PSResource), or as a .zip when PSResourceGet is missing.
-      Bench    runs the benchmarks in tests/EndpointAdmin.Benchmarks (-BenchName picks one).
+      Clean      removes out/ and every bin/ and obj/ folder.
+      Build      builds the solution; the module is laid out in out/EndpointAdmin/<version>/.
+      Bootstrap  checks the .NET SDK and fetches the pinned Pester (5.9.1) from the NuGet feed into
+                 the NuGet cache; puts a `pwsh` launcher for this PowerShell on PATH for the tests
+                 that start pwsh themselves (scheduled-task scripts, SSH remoting).
+      Test       Bootstrap, Build and Package, then every suite: the xUnit suites (core, engine)
+                 and the Pester suite in tests/Pester, which also installs the packed module.
+                 Prints each suite's totals and time, then one line: N passed, N failed, N skipped.
+      Docs       regenerates the shipped help (src/EndpointAdmin/en-US) from docs/en-US: cmdlet
+                 pages with Microsoft.PowerShell.PlatyPS 1.0.x, about_ topics with platyPS 0.14
+                 (PlatyPS 1.x cannot render them). A missing tool is reported and the committed
+                 help is kept.
+      Package    builds, then publishes the module folder to out/packages as a .nupkg with
+                 PSResourceGet (Publish-PSResource), or as a .zip when PSResourceGet is missing.
+      Bench      runs the benchmarks in tests/EndpointAdmin.Benchmarks (-BenchName picks one).
     The script sticks to language features, .NET and dotnet so that it also runs in Windows
-    PowerShell 5.1 and in a bare PowerShell engine.
+    PowerShell 5.1. The README's test command runs it in the pinned pwsh:
+      dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Clean', 'Build', 'Test', 'Docs', 'Package', 'Bench')]
+    [ValidateSet('Clean', 'Build', 'Bootstrap', 'Test', 'Docs', 'Package', 'Bench')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -34,16 +39,29 @@ param(
 
 $ErrorActionPreference = 'Stop'
 $root = $PSScriptRoot
+# The Pester the suite is written for; fetched from the NuGet feed by tests/Pester/PesterModule.csproj.
+$pesterVersion = '5.9.1'
+
 $solution = [IO.Path]::Combine($root, 'EndpointAdmin.sln')
 $manifestText = [IO.File]::ReadAllText([IO.Path]::Combine($root, 'EndpointAdmin.psd1'))
 $version = [regex]::Match($manifestText, "ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value
 $moduleDir = [IO.Path]::Combine($root, 'out', 'EndpointAdmin', $version)
 
+function Stop-Build {
+    # A missing or wrong prerequisite is one clear line and exit code 1, not a stack trace.
+    param([string] $Message)
+    [Console]::Error.WriteLine("build: $Message")
+    exit 1
+}
+
 function Invoke-Dotnet {
-    param([string[]] $Arguments)
+    param([string[]] $Arguments, [switch] $Quiet)
     Write-Host "dotnet $($Arguments -join ' ')"
-    & dotnet @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE." }
+    if ($Quiet) { $out = & dotnet @Arguments 2>&1 } else { & dotnet @Arguments }
+    if ($LASTEXITCODE -ne 0) {
+        if ($Quiet) { $out | Select-Object -Last 20 | ForEach-Object { Write-Host $_ } }
+        throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE."
+    }
 }
 
 function Get-AvailableModule {
@@ -68,20 +86,110 @@ function Invoke-Build {
     Write-Host "Build: module laid out in $moduleDir"
 }
 
-function Invoke-Test {
-    Invoke-Dotnet @('test', $solution, '-c', $Configuration, '--nologo')
-    $pester = Get-AvailableModule -Name Pester -MinimumVersion '5.0'
-    if (-not $pester) {
-        Write-Warning 'Test: Pester 5 is not installed, so the Pester suite (tests/Pester) was SKIPPED. Install-PSResource Pester to run it.'
-        return
+function Invoke-Bootstrap {
+    # The .NET SDK: global.json pins the feature band; say plainly when it is missing or too old.
+    if (-not (Get-Command -Name dotnet -CommandType Application -ErrorAction SilentlyContinue)) {
+        Stop-Build 'the .NET SDK (dotnet) is not installed or not on PATH; install the .NET 10 SDK.'
     }
-    Import-Module $pester.Path -Force
+    $sdk = (& dotnet --version 2>$null) -join ''
+    if ($LASTEXITCODE -ne 0 -or $sdk -notmatch '^(\d+)\.' -or [int]$Matches[1] -lt 10) {
+        Stop-Build "the .NET 10 SDK is required (global.json); dotnet reports '$sdk'."
+    }
+
+    # Pester, pinned, from the NuGet feed (its tools/ folder is the module).
+    $project = [IO.Path]::Combine($root, 'tests', 'Pester', 'PesterModule.csproj')
+    $restore = & dotnet restore $project --nologo 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        $why = @($restore | Where-Object { "$_" -match 'error' } | Select-Object -First 1) -join ''
+        Stop-Build "cannot fetch Pester $pesterVersion from the NuGet feed (no network to the feed, or the feed lacks it): $($why.Trim())"
+    }
+    $script:pesterManifest = [IO.Path]::Combine((Get-NuGetPackageRoot), 'pester', $pesterVersion, 'tools', 'Pester.psd1')
+    if (-not [IO.File]::Exists($script:pesterManifest)) {
+        Stop-Build "Pester $pesterVersion was restored but $($script:pesterManifest) is missing."
+    }
+
+    # The tests that run pwsh as a child (scheduled-task scripts, the SSH subsystem) find it on
+    # PATH. Under `dotnet pwsh` there is no pwsh executable, so a launcher for this same
+    # PowerShell goes first on PATH for this process and its children.
+    $self = [Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    if ([IO.Path]::GetFileNameWithoutExtension($self) -ne 'pwsh' -and $PSVersionTable.PSEdition -eq 'Core') {
+        $bin = [IO.Path]::Combine($root, 'out', 'tools')
+        [void][IO.Directory]::CreateDirectory($bin)
+        $dll = [IO.Path]::Combine($PSHOME, 'pwsh.dll')
+        if ($IsWindows) {
+            [IO.File]::WriteAllText([IO.Path]::Combine($bin, 'pwsh.cmd'), "@`"$self`" `"$dll`" %*`r`n")
+        }
+        else {
+            $launcher = [IO.Path]::Combine($bin, 'pwsh')
+            [IO.File]::WriteAllText($launcher, "#!/bin/sh`nexec '$self' '$dll' `"`$@`"`n")
+            & chmod +x $launcher
+        }
+        $env:PATH = $bin + [IO.Path]::PathSeparator + $env:PATH
+    }
+    Write-Host "Bootstrap: .NET SDK $sdk; Pester $pesterVersion; pwsh $($PSVersionTable.PSVersion) ($self)."
+}
+
+function Get-NuGetPackageRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = (& dotnet nuget locals global-packages --list 2>$null) -join ''
+    if ($line -match 'global-packages:\s*(.+)$') { return $Matches[1].Trim() }
+    return [IO.Path]::Combine([Environment]::GetFolderPath('UserProfile'), '.nuget', 'packages')
+}
+
+function Read-TrxTotals {
+    # Counts from the runner's own TRX report rather than its console wording.
+    param([string] $Path)
+    $counters = ([xml][IO.File]::ReadAllText($Path)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+    }
+}
+
+function Invoke-Test {
+    Invoke-Bootstrap
+    Invoke-Package
+    $results = [IO.Path]::Combine($root, 'out', 'test-results')
+    if ([IO.Directory]::Exists($results)) { [IO.Directory]::Delete($results, $true) }
+    $suites = New-Object System.Collections.Generic.List[object]
+
+    foreach ($name in @('EndpointAdmin.Core.Tests', 'EndpointAdmin.Engine.Tests')) {
+        $project = [IO.Path]::Combine($root, 'tests', $name, "$name.csproj")
+        $trx = "$name.trx"
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        & dotnet test $project -c $Configuration --nologo --no-build --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' --results-directory $results
+        $exit = $LASTEXITCODE
+        $clock.Stop()
+        $file = [IO.Path]::Combine($results, $trx)
+        $t = if ([IO.File]::Exists($file)) { Read-TrxTotals $file } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+        if ($exit -ne 0 -and $t.Failed -eq 0) { $t.Failed = 1 }   # the test host failed before reporting
+        $suites.Add([pscustomobject]@{ Suite = "xUnit $name"; Passed = $t.Passed; Failed = $t.Failed; Skipped = $t.Skipped; Seconds = $clock.Elapsed.TotalSeconds })
+    }
+
+    Import-Module $script:pesterManifest -Force
     $config = New-PesterConfiguration
     $config.Run.Path = [IO.Path]::Combine($root, 'tests', 'Pester')
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Detailed'
-    $result = Invoke-Pester -Configuration $config
-    if ($result.FailedCount -gt 0) { throw "Pester: $($result.FailedCount) test(s) failed." }
+    # Logs (CI, a redirected console) read plain text, not colour codes.
+    if ([Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputPath = [IO.Path]::Combine($results, 'Pester.xml')
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $pester = Invoke-Pester -Configuration $config
+    $clock.Stop()
+    $suites.Add([pscustomobject]@{ Suite = "Pester $pesterVersion tests/Pester"; Passed = $pester.PassedCount; Failed = $pester.FailedCount + $pester.FailedBlocksCount + $pester.FailedContainersCount; Skipped = $pester.SkippedCount + $pester.NotRunCount; Seconds = $clock.Elapsed.TotalSeconds })
+
+    Write-Host ''
+    foreach ($s in $suites) {
+        Write-Host ('suite {0}: {1} passed, {2} failed, {3} skipped in {4:0.0} s' -f $s.Suite, $s.Passed, $s.Failed, $s.Skipped, $s.Seconds)
+    }
+    $passed = ($suites | Measure-Object -Property Passed -Sum).Sum
+    $failed = ($suites | Measure-Object -Property Failed -Sum).Sum
+    $skipped = ($suites | Measure-Object -Property Skipped -Sum).Sum
+    Write-Host ('{0} passed, {1} failed, {2} skipped' -f $passed, $failed, $skipped)
+    if ($failed -gt 0) { exit 1 }
 }
 
 function Invoke-Docs {
@@ -155,6 +263,7 @@ foreach ($t in $Task) {
     switch ($t) {
         'Clean' { Invoke-Clean }
         'Build' { Invoke-Build }
+        'Bootstrap' { Invoke-Bootstrap }
         'Test' { Invoke-Test }
         'Docs' { Invoke-Docs }
         'Package' { Invoke-Package }

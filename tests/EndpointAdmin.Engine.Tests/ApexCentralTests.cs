@@ -183,8 +183,8 @@ namespace EndpointAdmin.Engine.Tests
             Collect(shell.Invoke(prefs + "Get-Agent -Debug"));
             _sim.TamperChecksum = false;
             var clixml = Succeeded(shell.Invoke(@"
-                foreach ($o in @($global:session) + @(Get-Agent -Name APX-0001)) { [System.Management.Automation.PSSerializer]::Serialize($o, 5) }
-                foreach ($e in $global:Error) { [System.Management.Automation.PSSerializer]::Serialize($e, 5) }"));
+                @($global:session) + @(Get-Agent -Name APX-0001) | ConvertTo-CliXml -Depth 5
+                $global:Error | ConvertTo-CliXml -Depth 5"));
             texts.AddRange(clixml.Select(o => o.ToString()));
 
             Assert.Contains(texts, t => t != null && t.Contains("ProductAgents", StringComparison.Ordinal)); // -Debug did log requests

@@ -230,8 +230,8 @@ namespace EndpointAdmin.Engine.Tests
             // The CliXml of every kind of output, the session included, and of every error record.
             var clixml = Succeeded(shell.Invoke(@"
                 $all = @($global:session) + @(Get-Agent -Id 1) + @(Test-AgentHeartbeat -Id 1) + @(Get-AgentHeartbeatPolicy -PolicyId 2) + @(Invoke-AgentSync -Id 2) + @(New-AgentHeartbeatFirewallRule -PolicyId 2 -SourceIPAddress 10.9.9.8)
-                foreach ($o in $all) { [System.Management.Automation.PSSerializer]::Serialize($o, 5) }
-                foreach ($e in $global:Error) { [System.Management.Automation.PSSerializer]::Serialize($e, 5) }
+                $all | ConvertTo-CliXml -Depth 5
+                $global:Error | ConvertTo-CliXml -Depth 5
                 @($global:Error).Count"));
             Assert.True((int)clixml[^1].BaseObject >= 3, "the scripts above were meant to leave errors in $Error");
             texts.AddRange(clixml.Select(o => o.ToString()));

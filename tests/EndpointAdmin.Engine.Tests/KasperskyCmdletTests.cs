@@ -576,8 +576,8 @@ namespace EndpointAdmin.Engine.Tests
 
             var clixml = Succeeded(shell.Invoke(@"
                 $all = @($global:session) + @(Get-Agent -Id $args[0]) + @(Test-AgentHeartbeat -Id $args[0]) + @(Invoke-AgentSync -Id $args[0])
-                foreach ($o in $all) { [System.Management.Automation.PSSerializer]::Serialize($o, 5) }
-                foreach ($e in $global:Error) { [System.Management.Automation.PSSerializer]::Serialize($e, 5) }
+                $all | ConvertTo-CliXml -Depth 5
+                $global:Error | ConvertTo-CliXml -Depth 5
                 @($global:Error).Count", id));
             Assert.True((int)clixml[^1].BaseObject >= 2, "the scripts above were meant to leave errors in $Error");
             texts.AddRange(clixml.Select(o => o.ToString()));

@@ -96,10 +96,10 @@ namespace EndpointAdmin.Engine.Tests
             Assert.False(_ps.Run("$global:sampleObjects = @(" + Samples[typeName] + ")").Failed);
             var script = "$x = $global:sampleObjects; ";
             var local = _ps.Shell.InvokeRendered(script + "$x");
-            var remote = _ps.Shell.InvokeRendered(script + "$x | ForEach-Object { [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_)) }");
+            var remote = _ps.Shell.InvokeRendered(script + "$x | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml");
             Assert.False(local.Failed, local.Describe());
             Assert.False(remote.Failed, remote.Describe());
-            Assert.Contains("Deserialized." + typeName, Succeeded(_ps.Run(script + "[System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($x[0])).PSObject.TypeNames[0]")).Select(o => o.ToString()));
+            Assert.Contains("Deserialized." + typeName, Succeeded(_ps.Run(script + "($x[0] | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml).PSObject.TypeNames[0]")).Select(o => o.ToString()));
             var lines = local.HostText.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
             Assert.True(lines.Length >= 3, local.HostText);
             Assert.DoesNotContain(":", lines[0]); // a table header, not a list view's "Name : value"
@@ -132,7 +132,7 @@ namespace EndpointAdmin.Engine.Tests
             // Invoke-Command adds PSComputerName, RunspaceId and PSShowComputerName to what it returns.
             Assert.False(_ps.Run("$global:sampleObjects = @(" + Samples[typeName] + ")").Failed);
             var remote = _ps.Shell.InvokeRendered(
-                "$global:sampleObjects | ForEach-Object { $d = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($_)); "
+                "$global:sampleObjects | ForEach-Object { $d = $_ | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml; "
                 + "$d.PSObject.Properties.Add([psnoteproperty]::new('PSComputerName', 'srv01')); $d.PSObject.Properties.Add([psnoteproperty]::new('RunspaceId', [guid]::NewGuid())); "
                 + "$d.PSObject.Properties.Add([psnoteproperty]::new('PSShowComputerName', $true)); $d }");
             Assert.False(remote.Failed, remote.Describe());

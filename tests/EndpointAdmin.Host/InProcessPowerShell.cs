@@ -10,8 +10,9 @@ namespace EndpointAdmin.Host
     /// <summary>
     /// One runspace of the real PowerShell engine, in this process, with the built EndpointAdmin
     /// module imported. State (variables, $Error, the module) lives on across Invoke calls, as in
-    /// an interactive session. Only the engine's core cmdlets exist here (no Select-Object, no
-    /// ConvertTo-Json): scripts use language features and the module's own cmdlets.
+    /// an interactive session. The host is Microsoft.PowerShell.SDK, so the standard modules pwsh ships
+    /// (Utility, Management, Security) load as they do in pwsh; WindowsPowerShellSurfaceTests checks
+    /// that the module itself needs none of them.
     /// </summary>
     public sealed class InProcessPowerShell : IDisposable
     {

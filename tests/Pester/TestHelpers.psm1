@@ -24,6 +24,16 @@ function Import-BuiltModule {
     Import-Module (Get-BuiltModuleManifest) -Force -Global -ErrorAction Stop
 }
 
+function Get-PwshCommand {
+    # The pwsh to start as a child: the one on PATH (build.ps1 puts a launcher for the pinned
+    # pwsh there), else this very PowerShell.
+    $onPath = Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($onPath) { return $onPath.Source }
+    $self = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+    if ([System.IO.Path]::GetFileNameWithoutExtension($self) -eq 'pwsh') { return $self }
+    throw 'No pwsh executable: run the suite through ./build.ps1 -Task Test, which puts one on PATH.'
+}
+
 function Get-ExportedCmdletName {
     (Get-SourceManifestData).CmdletsToExport
 }
@@ -153,6 +163,6 @@ function Get-CmdletAttribute {
     (Get-Command -Name $Name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
 }
 
-Export-ModuleMember -Function Get-RepositoryRoot, Get-BuiltModuleManifest, Import-BuiltModule, Get-ExportedCmdletName,
+Export-ModuleMember -Function Get-RepositoryRoot, Get-PwshCommand, Get-BuiltModuleManifest, Import-BuiltModule, Get-ExportedCmdletName,
     Test-NetNamespaceSupport, New-TestNetNamespace, Remove-TestNetNamespace, Reset-TestNetNamespace,
     Get-TestNetNamespaceRuleset, Invoke-InTestNetNamespace, Get-CaughtError, Get-CmdletAttribute, Get-BadFirewallRuleCase
