@@ -56,7 +56,14 @@
         PSData = @{
             Tags         = @('EndpointSecurity', 'Firewall', 'nftables', 'DeepSecurity', 'ApexOne', 'Kaspersky', 'Stormshield', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'Port catalog: Get-AgentPortRequirement.'
+            # No ProjectUri: the project has no public address yet.
+            ReleaseNotes = @'
+0.1.0, the first release: 24 cmdlets in four families.
+- Port catalog: Get-AgentPortRequirement lists the ports each component of Stormshield SES Evolution (2.6, 2.7.1), Trend Micro Apex One (Mac) and Deep Security, and Kaspersky Security Center needs, by version, topology and direction, with the document each row comes from.
+- Local firewall (nftables on Linux, Windows Defender Firewall on Windows): New-, Get-, Remove- and Test-FirewallPortRule, each command in one all-or-nothing step, and Start-, Get-, Set- and Complete-FirewallPortMigration for version migrations such as SES Evolution 2.6 to 2.7.1. The Windows backend is verified only against a fake of its COM interface.
+- Connectivity diagnostics: Test-AgentConnection (DNS, TCP/UDP, TLS, HTTP proxy, for many targets in parallel) and Test-AgentPortAvailability (is a local port free, and who holds it).
+- Managers (Deep Security, Apex Central, Kaspersky Security Center): Connect- and Disconnect-AgentManager, Get-Agent, Test-AgentHeartbeat, Get- and Set-AgentHeartbeatPolicy, Set-AgentCommunicationDirection, New-AgentHeartbeatFirewallRule, Invoke-AgentSync, Set-AgentProxy, Set-AgentContinuousConnection, and the Apex One settings cmdlets Set-AgentServerCommunication and Set-AgentFirewallSetting. Which cmdlet works with which product: Get-Help about_EndpointAdmin_Products.
+'@
         }
     }
 }

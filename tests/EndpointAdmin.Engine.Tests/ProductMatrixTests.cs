@@ -127,19 +127,6 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
-        public void TheReadmeShowsTheSameTableAsTheAboutTopic()
-        {
-            var topic = Table(RepositoryFile("docs", "en-US", "about_EndpointAdmin_Products.md"));
-            var readme = Table(RepositoryFile("README.md"));
-            Assert.Equal(topic.Columns, readme.Columns);
-            Assert.Equal(topic.Rows.Keys, readme.Rows.Keys);
-            foreach (var row in topic.Rows)
-            {
-                Assert.Equal(row.Value, readme.Rows[row.Key]);
-            }
-        }
-
-        [Fact]
         public void EveryExportedCmdletAndEveryProductHasItsRowAndColumn()
         {
             var (columns, rows) = Table(RepositoryFile("docs", "en-US", "about_EndpointAdmin_Products.md"));
