@@ -24,6 +24,9 @@ namespace EndpointAdmin.Engine.Tests
             _ksc.Reset();
         }
 
+        /// <summary>Pipes $args[0], one object with an AgentId property per ID, into what follows.</summary>
+        private const string Piped = "$args[0] | ForEach-Object { [pscustomobject]@{ AgentId = $_ } } | ";
+
         private void AssertNothingWritten() => Assert.Empty(_sim.Writes);
 
         private static ErrorRecord Failure(PowerShellResult result) => result.TerminatingError ?? Assert.Single(result.Errors);
@@ -196,6 +199,26 @@ namespace EndpointAdmin.Engine.Tests
             _sim.Faults.Add(new Fault { Kind = FaultKind.PxgError, PathContains = "HostGroup.FindHosts", PxgCode = code, PxgMessage = "server says " + code });
             var error = SingleError(_ksc.Run("Get-Agent"), errorId, "GetAgentCommand", category);
             Assert.Equal("Kaspersky Security Center refused HostGroup.FindHosts (KLSTD " + code + "): server says " + code, error.ErrorDetails.Message);
+        }
+
+        [Fact]
+        public void PipedIdsAreLookedUpInBatchesNotOneSearchEach()
+        {
+            var agents = Succeeded(_ksc.Run("Get-Agent | Get-Agent"));
+            Assert.Equal(_sim.Fleet.Count, agents.Count);
+            // One search for the first Get-Agent, then one per 500 piped IDs.
+            Assert.Equal(1 + (_sim.Fleet.Count + 499) / 500, _sim.Calls("HostGroup.FindHosts").Count);
+            Assert.Equal(0, _sim.OpenAccessors);
+        }
+
+        [Fact]
+        public void AMalformedPipedIdIsItsOwnErrorAndTheOtherIdsAreStillListedInOneSearch()
+        {
+            var ids = new[] { _sim.Fleet[0].HostName, "bad id", _sim.Fleet[1].HostName };
+            var result = _ksc.Run(Piped + "Get-Agent", (object)ids);
+            Assert.Equal(new[] { ids[0], ids[2] }, result.Output.Select(a => Text(a, "Id")).OrderBy(id => Array.IndexOf(ids, id)));
+            SingleError(result, "AgentIdInvalid", "GetAgentCommand", ErrorCategory.InvalidArgument, "bad id");
+            Assert.Single(_sim.Calls("HostGroup.FindHosts"));
         }
 
         // ---- sessions ----
@@ -448,6 +471,33 @@ namespace EndpointAdmin.Engine.Tests
             Assert.DoesNotContain("bad id", Assert.Single(_sim.Writes).Body);
         }
 
+        [Fact]
+        public void AMalformedPipedIdIsItsOwnErrorAndTheOtherDevicesAreStillSynced()
+        {
+            var ids = new[] { _sim.Fleet[0].HostName, "bad id", _sim.Fleet[1].HostName };
+            var whatIf = _ksc.Run(Piped + "Invoke-AgentSync -WhatIf", (object)ids);
+            // The ID is refused before anything is asked, so not even -WhatIf offers to sync it.
+            SingleError(whatIf, "AgentIdInvalid", "InvokeAgentSyncCommand", ErrorCategory.InvalidArgument, "bad id");
+            Assert.DoesNotContain("(bad id)", whatIf.HostText);
+            Assert.Contains("(" + ids[2] + ")", whatIf.HostText);
+
+            var result = _ksc.Run(Piped + "Invoke-AgentSync", (object)ids);
+            Assert.Equal(new[] { ids[0], ids[2] }, result.Output.Select(r => Text(r, "AgentId")));
+            SingleError(result, "AgentIdInvalid", "InvokeAgentSyncCommand", ErrorCategory.InvalidArgument, "bad id");
+            Assert.Single(_sim.Calls("HostGroup.FindHosts"));
+            Assert.DoesNotContain("bad id", Assert.Single(_sim.Writes).Body);
+        }
+
+        [Fact]
+        public void ManyPipedDevicesAreSyncedWithOneLookupAndOneRequestPerBatch()
+        {
+            var results = Succeeded(_ksc.Run("Get-Agent | Invoke-AgentSync"));
+            Assert.Equal(_sim.Fleet.Count, results.Count);
+            var batches = (_sim.Fleet.Count + 499) / 500;
+            Assert.Equal(1 + batches, _sim.Calls("HostGroup.FindHosts").Count);
+            Assert.Equal(batches, _sim.Calls("HostGroup.AddHostsForSync").Count);
+        }
+
         // ---- Set-AgentContinuousConnection ----
 
         private string[] Devices(int skip, int take) => _sim.Fleet.Hosts.Skip(skip).Take(take).Select(h => h.HostName).ToArray();
@@ -520,6 +570,28 @@ namespace EndpointAdmin.Engine.Tests
             SingleError(unknown, "AgentNotFound", "SetAgentContinuousConnectionCommand", ErrorCategory.ObjectNotFound, "feedface-0000-0000-0000-000000000002");
             var binding = _ksc.Run("Set-AgentContinuousConnection -Id $args[0] -Enabled maybe", _sim.Fleet[0].HostName);
             Assert.True(binding.Failed);
+            AssertNothingWritten();
+        }
+
+        [Fact]
+        public void AMalformedPipedIdIsItsOwnErrorAndTheOtherDevicesAreStillChanged()
+        {
+            var ids = new[] { Devices(0, 1)[0], "no good", Devices(1, 1)[0] };
+            var result = _ksc.Run(Piped + "Set-AgentContinuousConnection -Enabled $true -PassThru -Confirm:$false", (object)ids);
+            Assert.Equal(new[] { ids[0], ids[2] }, result.Output.Select(a => Text(a, "Id")).OrderBy(id => Array.IndexOf(ids, id)));
+            SingleError(result, "AgentIdInvalid", "SetAgentContinuousConnectionCommand", ErrorCategory.InvalidArgument, "no good");
+            Assert.Equal(2, _sim.Fleet.KeepConnectionCount);
+            Assert.Equal(2, _sim.Writes.Count);
+        }
+
+        [Fact]
+        public void ManyPipedDevicesAreLookedUpInBatchesAndEachComesOnce()
+        {
+            // Every device is already off: nothing to change, each written once by -PassThru.
+            var agents = Succeeded(_ksc.Run("Get-Agent | Set-AgentContinuousConnection -Enabled $false -PassThru -Confirm:$false"));
+            Assert.Equal(_sim.Fleet.Count, agents.Select(a => Text(a, "Id")).Distinct().Count());
+            Assert.Equal(_sim.Fleet.Count, agents.Count);
+            Assert.Equal(1 + (_sim.Fleet.Count + 499) / 500, _sim.Calls("HostGroup.FindHosts").Count);
             AssertNothingWritten();
         }
 

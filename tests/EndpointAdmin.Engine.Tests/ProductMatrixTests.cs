@@ -105,7 +105,7 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         /// <summary>The core assembly the engine loaded with the module (the tests do not reference the module's assemblies).</summary>
-        private Assembly Core => _engine.ModuleAssembly.GetType("EndpointAdmin.Internal.ManagerCmdlet", true).GetProperty("Session").PropertyType.Assembly;
+        private Assembly Core => _engine.ModuleAssembly.GetType("EndpointAdmin.Commands.ManagerCmdlet", true).GetProperty("Session").PropertyType.Assembly;
 
         private string[] CoreEnum(string name) => Enum.GetNames(Core.GetType(name, true));
 
@@ -230,7 +230,7 @@ namespace EndpointAdmin.Engine.Tests
         {
             var (_, rows) = Table(RepositoryFile("docs", "en-US", "about_EndpointAdmin_Products.md"));
             var catalogRows = Succeeded(_engine.Run("Get-AgentPortRequirement")).GroupBy(r => Text(r, "Product")).ToDictionary(g => g.Key, g => g.Count());
-            var firewallCommands = Succeeded(_engine.Run("Get-Command -Module EndpointAdmin | Where-Object { [EndpointAdmin.Commands.FirewallCommandBase].IsAssignableFrom($_.ImplementingType) } | ForEach-Object Name")).Select(o => o.ToString()).ToList();
+            var firewallCommands = Succeeded(_engine.Run("Get-Command -Module EndpointAdmin | Where-Object { [EndpointAdmin.Commands.FirewallCmdlet].IsAssignableFrom($_.ImplementingType) } | ForEach-Object Name")).Select(o => o.ToString()).ToList();
             Assert.Equal(8, firewallCommands.Count);
             var backends = CoreEnum("EndpointAdmin.FirewallBackendKind");
             foreach (var (key, cells) in rows.Where(r => !ManagerRows.ContainsKey(r.Key)))

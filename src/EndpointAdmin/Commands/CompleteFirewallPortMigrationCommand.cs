@@ -1,8 +1,6 @@
 using System.Management.Automation;
 using EndpointAdmin.Catalog;
-using EndpointAdmin.Errors;
 using EndpointAdmin.Firewall;
-using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
@@ -13,7 +11,7 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Complete, "FirewallPortMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(FirewallPortRule))]
-    public sealed class CompleteFirewallPortMigrationCommand : FirewallCommandBase
+    public sealed class CompleteFirewallPortMigrationCommand : FirewallCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public Product Product { get; set; }
@@ -29,14 +27,9 @@ namespace EndpointAdmin.Commands
         protected override void ProcessRecord()
         {
             var snapshot = ReadFirewall();
-            FirewallMigration.MigrationPlan plan;
-            try
+            FirewallMigration.MigrationPlan plan = null;
+            if (!Try(() => plan = new FirewallMigration(PortCatalog.Default).PlanComplete(snapshot, Product, Force)))
             {
-                plan = new FirewallMigration(PortCatalog.Default).PlanComplete(snapshot, Product, Force);
-            }
-            catch (EndpointAdminException ex)
-            {
-                WriteError(ErrorRecordFactory.Create(ex));
                 return;
             }
 

@@ -1,8 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Security;
-using System.Threading;
-using EndpointAdmin.Errors;
 using EndpointAdmin.Http;
 using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
@@ -15,11 +13,10 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "AgentManager", DefaultParameterSetName = ByApiKey)]
     [OutputType(typeof(AgentManagerSession))]
-    public sealed class ConnectAgentManagerCommand : PSCmdlet
+    public sealed class ConnectAgentManagerCommand : EndpointAdminCmdlet
     {
         private const string ByApiKey = "ApiKey";
         private const string ByCredential = "Credential";
-        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
         [Parameter(Mandatory = true, Position = 0)]
         public ManagerProduct Product { get; set; }
@@ -92,7 +89,7 @@ namespace EndpointAdmin.Commands
         protected override void ProcessRecord()
         {
             AgentManagerSession session = null;
-            try
+            Must(() =>
             {
                 var uri = ManagerConnector.ParseUri(Uri, "-Uri");
                 var options = new ConnectionOptions
@@ -120,16 +117,8 @@ namespace EndpointAdmin.Commands
                 }
 
                 WriteVerbose("Connecting to " + Product + " at " + uri.GetLeftPart(UriPartial.Path) + ".");
-                session = ManagerConnector.Connect(Product, uri, options, _stop.Token);
-            }
-            catch (EndpointAdminException ex)
-            {
-                ThrowTerminatingError(ErrorRecordFactory.Create(ex));
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
+                session = ManagerConnector.Connect(Product, uri, options, Cancel);
+            });
 
             SessionStore.Default = session;
             WriteVerbose("Connected: " + session + "; it is now the default session of this runspace.");
@@ -137,11 +126,6 @@ namespace EndpointAdmin.Commands
             {
                 WriteObject(session);
             }
-        }
-
-        protected override void StopProcessing()
-        {
-            _stop.Cancel();
         }
     }
 }

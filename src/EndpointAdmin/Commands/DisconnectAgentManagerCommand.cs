@@ -6,7 +6,7 @@ namespace EndpointAdmin.Commands
 {
     /// <summary>Disconnect-AgentManager: closes a session (its HTTP client and key) and forgets it as the default.</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "AgentManager")]
-    public sealed class DisconnectAgentManagerCommand : PSCmdlet
+    public sealed class DisconnectAgentManagerCommand : EndpointAdminCmdlet
     {
         [Parameter(Position = 0, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -17,7 +17,7 @@ namespace EndpointAdmin.Commands
             var session = Session ?? SessionStore.Default;
             if (session == null)
             {
-                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.ManagerNotConnected, ErrorKind.InvalidOperation, null, "No manager session to disconnect.")));
+                WriteError(new EndpointAdminException(ErrorIds.ManagerNotConnected, ErrorKind.InvalidOperation, null, "No manager session to disconnect."));
                 return;
             }
 

@@ -1,8 +1,4 @@
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using EndpointAdmin.Errors;
-using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -13,25 +9,9 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "Agent", DefaultParameterSetName = ByName)]
     [OutputType(typeof(Agent))]
-    public sealed class GetAgentCommand : ManagerCmdlet
+    public sealed class GetAgentCommand : AgentLookupCmdlet
     {
-        private const string ByName = "Name";
-        private const string ById = "Id";
         private const string Activity = "Get-Agent";
-
-        [Parameter(Position = 0, ParameterSetName = ByName)]
-        [ValidateNotNullOrEmpty]
-        [SupportsWildcards]
-        public string[] Name { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        [Alias("AgentId")]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; }
-
-        [Parameter]
-        [ValidateRange(0, int.MaxValue)]
-        public int? PolicyId { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -39,54 +19,21 @@ namespace EndpointAdmin.Commands
             Require(ManagerCapability.ListAgents);
         }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessQuery(AgentQuery query)
         {
-            var ids = WellFormedIds(Id);
-            if (ids != null && ids.Length == 0)
-            {
-                return;
-            }
-
-            var query = new AgentQuery { Names = Patterns.From(Name), Ids = ids, PolicyId = PolicyId };
-            var found = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
-            var foundNames = new List<string>();
-            // After a failure the rest is unknown, not missing: report only what a complete answer lacks.
+            var found = new FoundAgents(query);
             var complete = Try(() =>
             {
                 foreach (var agent in Provider.GetAgents(query, n => Progress(1, Activity, n + " agent(s)"), Cancel))
                 {
-                    found.Add(agent.Id);
-                    if (query.Names != null && query.Names.Any(n => !n.HasWildcards))
-                    {
-                        foundNames.Add(agent.Name);
-                    }
-
+                    found.Add(agent.Id, agent.Name);
                     WriteObject(agent);
                 }
             });
             CompleteProgress(1, Activity);
             if (complete)
             {
-                ReportMissing(query, found, foundNames);
-            }
-        }
-
-        private void ReportMissing(AgentQuery query, HashSet<string> found, List<string> foundNames)
-        {
-            foreach (var id in query.Ids ?? new string[0])
-            {
-                if (!found.Contains(id))
-                {
-                    WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.AgentNotFound, ErrorKind.ObjectNotFound, id, "The manager has no computer with ID " + id + (PolicyId.HasValue ? " in policy " + PolicyId : string.Empty) + ".")));
-                }
-            }
-
-            foreach (var name in query.Names ?? new List<Catalog.NamePattern>())
-            {
-                if (!name.HasWildcards && !foundNames.Any(name.IsMatch))
-                {
-                    WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.AgentNotFound, ErrorKind.ObjectNotFound, name.Text, "The manager has no computer named '" + name.Text + "'" + (PolicyId.HasValue ? " in policy " + PolicyId : string.Empty) + ".")));
-                }
+                ReportMissing(found);
             }
         }
     }

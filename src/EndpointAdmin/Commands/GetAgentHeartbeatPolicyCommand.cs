@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -8,25 +7,12 @@ namespace EndpointAdmin.Commands
     /// Get-AgentHeartbeatPolicy: the effective heartbeat and communication settings of the base
     /// policy, a policy or an agent, each with the level it comes from.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "AgentHeartbeatPolicy", DefaultParameterSetName = TargetSets.BasePolicy)]
+    [Cmdlet(VerbsCommon.Get, "AgentHeartbeatPolicy", DefaultParameterSetName = BasePolicySet)]
     [OutputType(typeof(HeartbeatPolicy))]
-    public sealed class GetAgentHeartbeatPolicyCommand : ManagerCmdlet
+    public sealed class GetAgentHeartbeatPolicyCommand : PolicyTargetCmdlet
     {
-        [Parameter(ParameterSetName = TargetSets.BasePolicy)]
+        [Parameter(ParameterSetName = BasePolicySet)]
         public SwitchParameter BasePolicy { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyId)]
-        [ValidateRange(1, int.MaxValue)]
-        public int PolicyId { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyName)]
-        [ValidateNotNullOrEmpty]
-        public string PolicyName { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.AgentId, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ValidateRange(1, int.MaxValue)]
-        public int AgentId { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -36,7 +22,7 @@ namespace EndpointAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            var target = TargetSets.From(ParameterSetName, PolicyId, PolicyName, AgentId);
+            var target = Target;
             Try(() => WriteObject(Provider.GetHeartbeatPolicy(target, Cancel)));
         }
     }

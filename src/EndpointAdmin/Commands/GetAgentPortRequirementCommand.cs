@@ -13,7 +13,7 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "AgentPortRequirement")]
     [OutputType(typeof(PortRequirement))]
-    public sealed class GetAgentPortRequirementCommand : PSCmdlet
+    public sealed class GetAgentPortRequirementCommand : EndpointAdminCmdlet
     {
         // One parameter set on purpose: with pipeline input by property name, a separate
         // "-Version needs -Product" set let the binder pick the default set and silently drop the
@@ -47,25 +47,18 @@ namespace EndpointAdmin.Commands
 
         protected override void BeginProcessing()
         {
-            try
-            {
-                _catalog = PortCatalog.Default;
-            }
-            catch (EndpointAdminException ex)
-            {
-                ThrowTerminatingError(ErrorRecordFactory.Create(ex));
-            }
+            _catalog = Must(() => PortCatalog.Default);
         }
 
         protected override void ProcessRecord()
         {
             if (Version != null && (Product == null || Product.Length == 0))
             {
-                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(
+                WriteError(new EndpointAdminException(
                     ErrorIds.PortCatalogVersionWithoutProduct,
                     ErrorKind.InvalidArgument,
                     Version,
-                    "-Version " + Version + " needs -Product: each product numbers its versions differently. Known products: " + string.Join(", ", Enum.GetNames(typeof(Product))) + ".")));
+                    "-Version " + Version + " needs -Product: each product numbers its versions differently. Known products: " + string.Join(", ", Enum.GetNames(typeof(Product))) + "."));
                 return;
             }
 
@@ -79,7 +72,7 @@ namespace EndpointAdmin.Commands
             });
             foreach (var error in result.Errors)
             {
-                WriteError(ErrorRecordFactory.Create(error));
+                WriteError(error);
             }
 
             WriteVerbose("Port catalog: " + result.Requirements.Count + " row(s) for " + (Product == null ? "every product" : string.Join(", ", Product)) + (Version == null ? string.Empty : " version " + Version) + ".");

@@ -10,7 +10,7 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "FirewallPortMigration")]
     [OutputType(typeof(FirewallMigrationStatus))]
-    public sealed class GetFirewallPortMigrationCommand : FirewallCommandBase
+    public sealed class GetFirewallPortMigrationCommand : FirewallCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public Product? Product { get; set; }

@@ -14,7 +14,7 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "FirewallPortRule")]
     [OutputType(typeof(FirewallPortRule))]
-    public sealed class GetFirewallPortRuleCommand : FirewallCommandBase
+    public sealed class GetFirewallPortRuleCommand : FirewallCmdlet
     {
         private readonly List<string> _names = new List<string>();
         private readonly List<string> _displayNames = new List<string>();
@@ -77,7 +77,7 @@ namespace EndpointAdmin.Commands
             {
                 if (!found.Any(r => r.Name == name))
                 {
-                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(name)));
+                    WriteError(FirewallService.NotFound(name));
                 }
             }
 
@@ -85,7 +85,7 @@ namespace EndpointAdmin.Commands
             {
                 if (!pattern.HasWildcards && !found.Any(r => pattern.IsMatch(r.Rule.DisplayName)))
                 {
-                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(pattern.Text, "DisplayName")));
+                    WriteError(FirewallService.NotFound(pattern.Text, "DisplayName"));
                 }
             }
 
@@ -93,7 +93,7 @@ namespace EndpointAdmin.Commands
             {
                 if (!pattern.HasWildcards && !found.Any(r => pattern.IsMatch(r.Rule.Group)))
                 {
-                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(pattern.Text, "Group")));
+                    WriteError(FirewallService.NotFound(pattern.Text, "Group"));
                 }
             }
         }

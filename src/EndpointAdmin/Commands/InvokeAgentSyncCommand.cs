@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using EndpointAdmin.Errors;
-using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -16,26 +15,14 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "AgentSync", DefaultParameterSetName = ById, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(SyncResult))]
-    public sealed class InvokeAgentSyncCommand : ManagerCmdlet
+    public sealed class InvokeAgentSyncCommand : AgentActionCmdlet
     {
-        private const string ByName = "Name";
-        private const string ById = "Id";
         private const string Activity = "Invoke-AgentSync";
         private readonly List<string> _queue = new List<string>();
         private readonly List<SyncResult> _inFlight = new List<SyncResult>();
         private int _operations;
         private int _requested;
         private int _settled;
-
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        [Alias("AgentId")]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = ByName)]
-        [ValidateNotNullOrEmpty]
-        [SupportsWildcards]
-        public string[] Name { get; set; }
 
         [Parameter]
         public SwitchParameter Wait { get; set; }
@@ -55,24 +42,24 @@ namespace EndpointAdmin.Commands
             Require(ManagerCapability.SyncAgent);
         }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessQuery(AgentQuery query)
         {
-            if (ParameterSetName == ByName)
+            if (query.Ids != null)
             {
-                var query = new AgentQuery { Names = Patterns.From(Name) };
-                var agents = new List<Agent>();
-                Try(() => agents.AddRange(Provider.GetAgents(query, null, Cancel)));
-                foreach (var agent in agents)
+                // The manager looks the IDs up as it takes the request, and reports the unknown ones.
+                foreach (var id in query.Ids)
                 {
-                    Enqueue(agent.Id, agent.Name);
+                    Enqueue(id, null);
                 }
 
                 return;
             }
 
-            foreach (var id in Id)
+            var agents = new List<Agent>();
+            Try(() => agents.AddRange(Provider.GetAgents(query, null, Cancel)));
+            foreach (var agent in agents)
             {
-                Enqueue(id, null);
+                Enqueue(agent.Id, agent.Name);
             }
         }
 
@@ -105,7 +92,7 @@ namespace EndpointAdmin.Commands
                 {
                     if (outcome.Error != null)
                     {
-                        WriteError(ErrorRecordFactory.Create(outcome.Error));
+                        WriteError(outcome.Error);
                     }
                     else if (Wait)
                     {
@@ -152,24 +139,24 @@ namespace EndpointAdmin.Commands
         {
             if (outcome.Error != null)
             {
-                WriteError(ErrorRecordFactory.Create(outcome.Error));
+                WriteError(outcome.Error);
                 return;
             }
 
             var result = outcome.Result;
             if (result.Status == SyncStatus.TimedOut)
             {
-                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, result.AgentId, "The manager recorded no sync of " + result.Name + " (" + result.AgentId + ") within " + TimeoutSec + " s.")
+                WriteError(new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, result.AgentId, "The manager recorded no sync of " + result.Name + " (" + result.AgentId + ") within " + TimeoutSec + " s.")
                 {
                     RecommendedAction = "Check that the agent is running and can reach the manager (Test-AgentHeartbeat, Test-AgentConnection); an agent that only connects on its own schedule syncs at its next connection.",
-                }));
+                });
             }
             else if (result.Status == SyncStatus.Failed)
             {
-                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.KscSyncFailed, ErrorKind.InvalidOperation, result.AgentId, "The manager reported that the sync of " + result.Name + " (" + result.AgentId + ") failed: " + result.Message)
+                WriteError(new EndpointAdminException(ErrorIds.KscSyncFailed, ErrorKind.InvalidOperation, result.AgentId, "The manager reported that the sync of " + result.Name + " (" + result.AgentId + ") failed: " + result.Message)
                 {
                     ServerMessage = result.Message,
-                }));
+                });
             }
 
             WriteObject(result);
@@ -177,6 +164,7 @@ namespace EndpointAdmin.Commands
 
         protected override void EndProcessing()
         {
+            base.EndProcessing();
             SendQueued();
             if (Wait)
             {
@@ -187,8 +175,6 @@ namespace EndpointAdmin.Commands
             {
                 CompleteProgress(1, Activity);
             }
-
-            base.EndProcessing();
         }
     }
 }

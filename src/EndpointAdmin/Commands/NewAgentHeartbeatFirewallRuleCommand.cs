@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using EndpointAdmin.DeepSecurity;
-using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -10,17 +9,17 @@ namespace EndpointAdmin.Commands
     /// describes, which replaces the manager's hidden heartbeat rule and admits only the given
     /// sources to the agent's listening port; created on the manager and assigned to a policy.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "AgentHeartbeatFirewallRule", DefaultParameterSetName = TargetSets.PolicyId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "AgentHeartbeatFirewallRule", DefaultParameterSetName = PolicyIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(HeartbeatFirewallRule))]
-    public sealed class NewAgentHeartbeatFirewallRuleCommand : ManagerCmdlet
+    public sealed class NewAgentHeartbeatFirewallRuleCommand : PolicyTargetCmdlet
     {
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyId, ValueFromPipelineByPropertyName = true)]
+        /// <summary>Also piped by property name: an agent's PolicyId names the policy that gets the rule.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PolicyIdSet, ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, int.MaxValue)]
-        public int PolicyId { get; set; }
+        public override int PolicyId { get; set; }
 
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyName)]
-        [ValidateNotNullOrEmpty]
-        public string PolicyName { get; set; }
+        /// <summary>Not a parameter here: the rule is assigned to a policy, never to one agent.</summary>
+        public override int AgentId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -48,7 +47,7 @@ namespace EndpointAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            var target = TargetSets.From(ParameterSetName, PolicyId, PolicyName, 0);
+            var target = Target;
             Try(() =>
             {
                 var request = HeartbeatRuleValidator.Validate(target, Name, Action, Port, SourceIPAddress, SourceMacAddress);

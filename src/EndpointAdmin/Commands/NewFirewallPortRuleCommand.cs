@@ -1,9 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
-using EndpointAdmin.Errors;
 using EndpointAdmin.Firewall;
-using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
@@ -14,7 +12,7 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "FirewallPortRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FirewallPortRule))]
-    public sealed class NewFirewallPortRuleCommand : FirewallRuleInputCommandBase
+    public sealed class NewFirewallPortRuleCommand : FirewallRuleInputCmdlet
     {
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -40,15 +38,10 @@ namespace EndpointAdmin.Commands
             var unchanged = 0;
             foreach (var rule in Wanted)
             {
-                PlannedChange plan;
-                try
-                {
-                    plan = Service.PlanNew(snapshot, rule, planned);
-                }
-                catch (EndpointAdminException ex)
+                PlannedChange plan = default;
+                if (!Try(() => plan = Service.PlanNew(snapshot, rule, planned)))
                 {
                     conflicts++;
-                    WriteError(ErrorRecordFactory.Create(ex));
                     continue;
                 }
 

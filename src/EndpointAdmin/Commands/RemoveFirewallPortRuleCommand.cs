@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using EndpointAdmin.Firewall;
-using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
@@ -12,7 +11,7 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "FirewallPortRule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(FirewallPortRule))]
-    public sealed class RemoveFirewallPortRuleCommand : FirewallCommandBase
+    public sealed class RemoveFirewallPortRuleCommand : FirewallCmdlet
     {
         private readonly List<string> _names = new List<string>();
 
@@ -45,7 +44,7 @@ namespace EndpointAdmin.Commands
 
                 if (!snapshot.ByName.TryGetValue(name, out var rule))
                 {
-                    WriteError(ErrorRecordFactory.Create(FirewallService.NotFound(name)));
+                    WriteError(FirewallService.NotFound(name));
                     continue;
                 }
 

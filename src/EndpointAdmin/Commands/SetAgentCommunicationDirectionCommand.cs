@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -8,25 +7,12 @@ namespace EndpointAdmin.Commands
     /// Set-AgentCommunicationDirection: who opens the agent-manager conversation, on a policy or an
     /// agent. Refuses anything but Bidirectional where a virtual appliance would break.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "AgentCommunicationDirection", DefaultParameterSetName = TargetSets.PolicyId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Set, "AgentCommunicationDirection", DefaultParameterSetName = PolicyIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(HeartbeatPolicy))]
-    public sealed class SetAgentCommunicationDirectionCommand : ManagerCmdlet
+    public sealed class SetAgentCommunicationDirectionCommand : PolicyTargetCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         public CommunicationDirection Direction { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyId)]
-        [ValidateRange(1, int.MaxValue)]
-        public int PolicyId { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyName)]
-        [ValidateNotNullOrEmpty]
-        public string PolicyName { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.AgentId, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ValidateRange(1, int.MaxValue)]
-        public int AgentId { get; set; }
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -39,7 +25,7 @@ namespace EndpointAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            var target = TargetSets.From(ParameterSetName, PolicyId, PolicyName, AgentId);
+            var target = Target;
             Try(() =>
             {
                 var change = new HeartbeatChange { Direction = Direction };

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using EndpointAdmin.Errors;
-using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -17,23 +16,12 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "AgentContinuousConnection", DefaultParameterSetName = ById, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(Agent))]
-    public sealed class SetAgentContinuousConnectionCommand : ManagerCmdlet
+    public sealed class SetAgentContinuousConnectionCommand : AgentActionCmdlet
     {
-        private const string ByName = "Name";
-        private const string ById = "Id";
         private const string Activity = "Set-AgentContinuousConnection";
-        private readonly List<string> _ids = new List<string>();
-        private readonly List<string> _names = new List<string>();
-
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
-        [Alias("AgentId")]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = ByName)]
-        [ValidateNotNullOrEmpty]
-        [SupportsWildcards]
-        public string[] Name { get; set; }
+        private readonly List<Agent> _agents = new List<Agent>();
+        private readonly HashSet<string> _agentIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private bool _lookupFailed;
 
         /// <summary>True keeps the agents connected; false lets the server drop the connection after each synchronization.</summary>
         [Parameter(Mandatory = true)]
@@ -48,23 +36,45 @@ namespace EndpointAdmin.Commands
             Require(ManagerCapability.SetContinuousConnection);
         }
 
-        protected override void ProcessRecord()
+        protected override string AgentNoun => "device";
+
+        private protected override void ProcessQuery(AgentQuery query)
         {
-            _ids.AddRange(Id ?? new string[0]);
-            _names.AddRange(Name ?? new string[0]);
+            // One failed lookup and the invocation's devices are not known: nothing is changed.
+            if (_lookupFailed)
+            {
+                return;
+            }
+
+            var found = new FoundAgents(query);
+            var agents = new List<Agent>();
+            if (!Try(() => agents.AddRange(Provider.GetAgents(query, n => Progress(1, Activity, (_agents.Count + n) + " device(s) found"), Cancel))))
+            {
+                _lookupFailed = true;
+                return;
+            }
+
+            foreach (var agent in agents)
+            {
+                found.Add(agent.Id, agent.Name);
+                if (_agentIds.Add(agent.Id))
+                {
+                    _agents.Add(agent);
+                }
+            }
+
+            ReportMissing(found);
         }
 
         protected override void EndProcessing()
         {
-            var query = new AgentQuery { Ids = _ids.Count > 0 ? _ids : null, Names = _names.Count > 0 ? Patterns.From(_names.ToArray()) : null };
-            var agents = new List<Agent>();
-            if (!Try(() => agents.AddRange(Provider.GetAgents(query, n => Progress(1, Activity, n + " device(s) found"), Cancel))))
+            base.EndProcessing();
+            if (_lookupFailed)
             {
-                base.EndProcessing();
                 return;
             }
 
-            ReportMissing(query, agents);
+            var agents = _agents;
             var changes = agents.Where(a => a.ContinuousConnection != Enabled).ToList();
             foreach (var same in agents.Where(a => a.ContinuousConnection == Enabled))
             {
@@ -78,7 +88,6 @@ namespace EndpointAdmin.Commands
             if (changes.Count == 0)
             {
                 CompleteProgress(1, Activity);
-                base.EndProcessing();
                 return;
             }
 
@@ -105,7 +114,6 @@ namespace EndpointAdmin.Commands
                 if (count == null || (count.Limit.HasValue && count.InUse + changes.Count > count.Limit.Value))
                 {
                     CompleteProgress(1, Activity);
-                    base.EndProcessing();
                     return;
                 }
 
@@ -134,27 +142,6 @@ namespace EndpointAdmin.Commands
             }
 
             CompleteProgress(1, Activity);
-            base.EndProcessing();
-        }
-
-        private void ReportMissing(AgentQuery query, List<Agent> agents)
-        {
-            var ids = new HashSet<string>(agents.Select(a => a.Id), StringComparer.OrdinalIgnoreCase);
-            foreach (var id in (query.Ids ?? new List<string>()).Distinct(StringComparer.OrdinalIgnoreCase))
-            {
-                if (!ids.Contains(id))
-                {
-                    WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.AgentNotFound, ErrorKind.ObjectNotFound, id, "The manager has no device with ID " + id + ".")));
-                }
-            }
-
-            foreach (var name in query.Names ?? new List<Catalog.NamePattern>())
-            {
-                if (!name.HasWildcards && !agents.Any(a => name.IsMatch(a.Name ?? string.Empty)))
-                {
-                    WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.AgentNotFound, ErrorKind.ObjectNotFound, name.Text, "The manager has no device named '" + name.Text + "'.")));
-                }
-            }
         }
     }
 }

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using EndpointAdmin.DeepSecurity;
 using EndpointAdmin.Errors;
-using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -13,25 +12,12 @@ namespace EndpointAdmin.Commands
     /// Set-AgentHeartbeatPolicy: writes heartbeat settings on the base policy, a policy or an agent,
     /// or resets them to inherited (-Inherit). Every value is checked before any request.
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "AgentHeartbeatPolicy", DefaultParameterSetName = TargetSets.PolicyId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Set, "AgentHeartbeatPolicy", DefaultParameterSetName = PolicyIdSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(HeartbeatPolicy))]
-    public sealed class SetAgentHeartbeatPolicyCommand : ManagerCmdlet
+    public sealed class SetAgentHeartbeatPolicyCommand : PolicyTargetCmdlet
     {
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.BasePolicy)]
+        [Parameter(Mandatory = true, ParameterSetName = BasePolicySet)]
         public SwitchParameter BasePolicy { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyId)]
-        [ValidateRange(1, int.MaxValue)]
-        public int PolicyId { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.PolicyName)]
-        [ValidateNotNullOrEmpty]
-        public string PolicyName { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = TargetSets.AgentId, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ValidateRange(1, int.MaxValue)]
-        public int AgentId { get; set; }
 
         [Parameter]
         public int? IntervalMinutes { get; set; }
@@ -62,7 +48,7 @@ namespace EndpointAdmin.Commands
 
         protected override void ProcessRecord()
         {
-            var target = TargetSets.From(ParameterSetName, PolicyId, PolicyName, AgentId);
+            var target = Target;
             Try(() =>
             {
                 var change = HeartbeatSettings.Validate(

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using EndpointAdmin.ApexCentral;
 using EndpointAdmin.Errors;
-using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -14,7 +13,7 @@ namespace EndpointAdmin.Commands
     /// want of an API with the console fields to fill in.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "AgentProxy", DefaultParameterSetName = ById, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    public sealed class SetAgentProxyCommand : ManagerCmdlet
+    public sealed class SetAgentProxyCommand : PolicyTargetCmdlet
     {
         private const string ById = "ProxyId";
         private const string ByAddress = "ProxyUri";
@@ -45,34 +44,31 @@ namespace EndpointAdmin.Commands
         [ValidateNotNull]
         public PSCredential ProxyCredential { get; set; }
 
+        // The target is optional in every set here: the proxy sets above say what to use, the target where.
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
-        public int PolicyId { get; set; }
+        public override int PolicyId { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string PolicyName { get; set; }
+        public override string PolicyName { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [ValidateRange(1, int.MaxValue)]
-        public int AgentId { get; set; }
+        public override int AgentId { get; set; }
 
         protected override void ProcessRecord()
         {
             Try(() =>
             {
-                var given = (MyInvocation.BoundParameters.ContainsKey(nameof(PolicyId)) ? 1 : 0) + (PolicyName != null ? 1 : 0) + (MyInvocation.BoundParameters.ContainsKey(nameof(AgentId)) ? 1 : 0);
+                var given = TargetsGiven;
                 if (given > 1)
                 {
                     throw new EndpointAdminException(ErrorIds.ProxyPurposeScopeInvalid, ErrorKind.InvalidArgument, Purpose.ToString(), "Give at most one of -PolicyId, -PolicyName and -AgentId.");
                 }
 
-                var set = MyInvocation.BoundParameters.ContainsKey(nameof(AgentId)) ? TargetSets.AgentId
-                    : PolicyName != null ? TargetSets.PolicyName
-                    : MyInvocation.BoundParameters.ContainsKey(nameof(PolicyId)) ? TargetSets.PolicyId
-                    : TargetSets.BasePolicy;
-                var target = TargetSets.From(set, PolicyId, PolicyName, AgentId);
+                var target = Target;
                 if (Purpose == ProxyPurpose.AgentServer || ParameterSetName == Direct || ParameterSetName == SystemSettings)
                 {
                     SetAgentServerProxy(given);

@@ -1,9 +1,7 @@
 using System.Management.Automation;
 using EndpointAdmin.Catalog;
 using EndpointAdmin.Completers;
-using EndpointAdmin.Errors;
 using EndpointAdmin.Firewall;
-using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
@@ -13,7 +11,7 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "FirewallPortMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FirewallMigrationStatus))]
-    public sealed class SetFirewallPortMigrationCommand : FirewallCommandBase
+    public sealed class SetFirewallPortMigrationCommand : FirewallCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         public Product Product { get; set; }
@@ -34,14 +32,9 @@ namespace EndpointAdmin.Commands
         {
             var snapshot = ReadFirewall();
             var migration = new FirewallMigration(PortCatalog.Default);
-            FirewallMigration.MigrationPlan plan;
-            try
+            FirewallMigration.MigrationPlan plan = null;
+            if (!Try(() => plan = migration.PlanMark(snapshot, Product, Component, Migrated)))
             {
-                plan = migration.PlanMark(snapshot, Product, Component, Migrated);
-            }
-            catch (EndpointAdminException ex)
-            {
-                WriteError(ErrorRecordFactory.Create(ex));
                 return;
             }
 

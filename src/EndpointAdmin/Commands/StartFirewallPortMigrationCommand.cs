@@ -1,9 +1,7 @@
 using System.Management.Automation;
 using EndpointAdmin.Catalog;
 using EndpointAdmin.Completers;
-using EndpointAdmin.Errors;
 using EndpointAdmin.Firewall;
-using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
@@ -14,7 +12,7 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "FirewallPortMigration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(FirewallMigrationStatus))]
-    public sealed class StartFirewallPortMigrationCommand : FirewallCommandBase
+    public sealed class StartFirewallPortMigrationCommand : FirewallCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         public Product Product { get; set; }
@@ -51,17 +49,8 @@ namespace EndpointAdmin.Commands
         protected override void EndProcessing()
         {
             var snapshot = ReadFirewall();
-            FirewallMigration.MigrationPlan plan;
             var migration = new FirewallMigration(PortCatalog.Default);
-            try
-            {
-                plan = migration.PlanStart(snapshot, Service, Product, FromVersion, ToVersion, Component, Topology, Group, RemoteAddress);
-            }
-            catch (EndpointAdminException ex)
-            {
-                ThrowTerminatingError(ErrorRecordFactory.Create(ex));
-                return;
-            }
+            var plan = Must(() => migration.PlanStart(snapshot, Service, Product, FromVersion, ToVersion, Component, Topology, Group, RemoteAddress));
 
             foreach (var covered in plan.CoveredByProduct)
             {

@@ -8,7 +8,6 @@ using EndpointAdmin.Catalog;
 using EndpointAdmin.Completers;
 using EndpointAdmin.Diagnostics;
 using EndpointAdmin.Errors;
-using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
@@ -21,14 +20,13 @@ namespace EndpointAdmin.Commands
     [Cmdlet(VerbsDiagnostic.Test, "AgentConnection", DefaultParameterSetName = PortSet)]
     [OutputType(typeof(ConnectionTestResult))]
     [OutputType(typeof(bool))]
-    public sealed class TestAgentConnectionCommand : PSCmdlet
+    public sealed class TestAgentConnectionCommand : DiagnosticsCmdlet
     {
         private const string PortSet = "Port";
         private const string CatalogSet = "Catalog";
         private const string Activity = "Test-AgentConnection";
         private static readonly TimeSpan DrainInterval = TimeSpan.FromMilliseconds(250);
 
-        private readonly List<KeyValuePair<int, Protocol>> _ports = new List<KeyValuePair<int, Protocol>>();
         private BoundedRunner<ConnectionRequest, ConnectionTestResult> _runner;
         private ConnectionTester _tester;
         private DeepSecurityAgentTls _agent;
@@ -89,9 +87,11 @@ namespace EndpointAdmin.Commands
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        protected override string PortInvalidErrorId => ErrorIds.ConnectionTestPortInvalid;
+
         protected override void BeginProcessing()
         {
-            try
+            Must(() =>
             {
                 _timeout = DiagnosticsInput.CheckTimeout(TimeoutSec);
                 DiagnosticsInput.CheckThrottleLimit(ThrottleLimit);
@@ -120,19 +120,15 @@ namespace EndpointAdmin.Commands
                 {
                     foreach (var port in Port)
                     {
-                        DiagnosticsInput.CheckPort(port, ErrorIds.ConnectionTestPortInvalid);
                         AddPort(port, Protocol ?? EndpointAdmin.Protocol.TCP);
                     }
                 }
-            }
-            catch (EndpointAdminException ex)
-            {
-                ThrowTerminatingError(ErrorRecordFactory.Create(ex));
-            }
+            });
 
             _proxyCredential = ProxyCredential?.GetNetworkCredential();
             _tester = new ConnectionTester();
             _runner = new BoundedRunner<ConnectionRequest, ConnectionTestResult>(ThrottleLimit, (request, token) => _tester.TestAsync(request, token));
+            Cancel.Register(_runner.Cancel);
             _started = DateTime.UtcNow;
         }
 
@@ -140,17 +136,12 @@ namespace EndpointAdmin.Commands
         {
             foreach (var name in ComputerName ?? new string[0])
             {
-                try
+                if (!Try(() => DiagnosticsInput.CheckComputerName(name)))
                 {
-                    DiagnosticsInput.CheckComputerName(name);
-                }
-                catch (EndpointAdminException ex)
-                {
-                    WriteError(ErrorRecordFactory.Create(ex));
                     continue;
                 }
 
-                foreach (var port in _ports)
+                foreach (var port in Ports)
                 {
                     _runner.Add(new ConnectionRequest
                     {
@@ -176,7 +167,8 @@ namespace EndpointAdmin.Commands
         protected override void EndProcessing()
         {
             _runner.Complete();
-            try
+            // After Ctrl+C the runner's TryTake throws OperationCanceledException, and Must stops the pipeline.
+            Must(() =>
             {
                 while (true)
                 {
@@ -189,20 +181,19 @@ namespace EndpointAdmin.Commands
                         break;
                     }
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                // StopProcessing: the engine ends the pipeline.
-                return;
-            }
-
-            WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            });
+            CompleteProgress(1, Activity);
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Tested {0} target/port pair(s) in {1:0.00} s, at most {2} at once (-ThrottleLimit {3}).", _runner.Added, (DateTime.UtcNow - _started).TotalSeconds, _runner.PeakInFlight, ThrottleLimit));
         }
 
-        protected override void StopProcessing()
+        protected override void Dispose(bool disposing)
         {
-            _runner?.Cancel();
+            if (disposing)
+            {
+                _runner?.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
 
         private void Write(ConnectionRequest request, ConnectionTestResult result, Exception error)
@@ -210,7 +201,7 @@ namespace EndpointAdmin.Commands
             _written++;
             if (error != null)
             {
-                WriteError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.ConnectionTestFailed, ErrorKind.InvalidOperation, request.ComputerName, "Testing " + request.ComputerName + ":" + request.Port + " failed: " + error.Message, error)));
+                WriteError(new EndpointAdminException(ErrorIds.ConnectionTestFailed, ErrorKind.InvalidOperation, request.ComputerName, "Testing " + request.ComputerName + ":" + request.Port + " failed: " + error.Message, error));
             }
             else
             {
@@ -269,7 +260,7 @@ namespace EndpointAdmin.Commands
                 AddPort(row.Port, row.Protocol);
             }
 
-            if (_ports.Count == 0)
+            if (Ports.Count == 0)
             {
                 var what = Product + (Component == null ? string.Empty : " " + string.Join(", ", Component)) + (Version == null ? string.Empty : " " + Version);
                 throw new EndpointAdminException(ErrorIds.ConnectionTestNoCatalogPorts, ErrorKind.ObjectNotFound, what, "The port catalog lists no inbound " + (Protocol?.ToString() ?? (tcpOnly ? "TCP" : string.Empty)) + " port for " + what + ".")
@@ -278,16 +269,7 @@ namespace EndpointAdmin.Commands
                 };
             }
 
-            WriteVerbose("Ports from the catalog for " + Product + ": " + string.Join(", ", _ports.Select(p => p.Value + "/" + p.Key)) + ".");
-        }
-
-        private void AddPort(int port, Protocol protocol)
-        {
-            var entry = new KeyValuePair<int, Protocol>(port, protocol);
-            if (!_ports.Contains(entry))
-            {
-                _ports.Add(entry);
-            }
+            WriteVerbose("Ports from the catalog for " + Product + ": " + string.Join(", ", Ports.Select(p => p.Value + "/" + p.Key)) + ".");
         }
     }
 }

@@ -1,8 +1,6 @@
-using System.Collections.Generic;
 using System.Management.Automation;
 using EndpointAdmin.Diagnostics;
 using EndpointAdmin.Errors;
-using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
@@ -12,9 +10,8 @@ namespace EndpointAdmin.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "AgentPortAvailability")]
     [OutputType(typeof(PortAvailability))]
-    public sealed class TestAgentPortAvailabilityCommand : PSCmdlet
+    public sealed class TestAgentPortAvailabilityCommand : DiagnosticsCmdlet
     {
-        private readonly HashSet<string> _seen = new HashSet<string>();
         private PortAvailabilityChecker _checker;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -24,16 +21,11 @@ namespace EndpointAdmin.Commands
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         public Protocol? Protocol { get; set; }
 
+        protected override string PortInvalidErrorId => ErrorIds.PortAvailabilityPortInvalid;
+
         protected override void BeginProcessing()
         {
-            try
-            {
-                _checker = PortAvailabilityChecker.ForThisPlatform();
-            }
-            catch (EndpointAdminException ex)
-            {
-                ThrowTerminatingError(ErrorRecordFactory.Create(ex));
-            }
+            _checker = Must(() => PortAvailabilityChecker.ForThisPlatform());
         }
 
         protected override void ProcessRecord()
@@ -41,25 +33,19 @@ namespace EndpointAdmin.Commands
             var protocol = Protocol ?? EndpointAdmin.Protocol.TCP;
             foreach (var port in Port)
             {
-                try
+                Try(() =>
                 {
-                    DiagnosticsInput.CheckPort(port, ErrorIds.PortAvailabilityPortInvalid);
-                    if (!_seen.Add(protocol + "/" + port))
+                    if (!AddPort(port, protocol))
                     {
-                        // The catalog lists a port once per component that uses it.
                         WriteVerbose(protocol + "/" + port + " was already checked.");
-                        continue;
+                        return;
                     }
 
                     foreach (var availability in _checker.Check(port, protocol))
                     {
                         WriteObject(availability);
                     }
-                }
-                catch (EndpointAdminException ex)
-                {
-                    WriteError(ErrorRecordFactory.Create(ex));
-                }
+                });
             }
         }
     }

@@ -10,7 +10,7 @@ namespace EndpointAdmin.Commands
     [Cmdlet(VerbsDiagnostic.Test, "FirewallPortRule")]
     [OutputType(typeof(FirewallRuleTestResult))]
     [OutputType(typeof(bool))]
-    public sealed class TestFirewallPortRuleCommand : FirewallRuleInputCommandBase
+    public sealed class TestFirewallPortRuleCommand : FirewallRuleInputCmdlet
     {
         /// <summary>Returns only True (every rule in the desired state) or False.</summary>
         [Parameter]

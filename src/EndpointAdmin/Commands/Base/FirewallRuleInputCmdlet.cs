@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using EndpointAdmin.Errors;
 using EndpointAdmin.Firewall;
 using EndpointAdmin.Internal;
 
@@ -15,7 +14,7 @@ namespace EndpointAdmin.Commands
     /// for a whole catalog pipeline). Rules are validated per record and collected; the command
     /// acts on all of them at the end.
     /// </summary>
-    public abstract class FirewallRuleInputCommandBase : FirewallCommandBase
+    public abstract class FirewallRuleInputCmdlet : FirewallCmdlet
     {
         private readonly List<NormalizedRule> _wanted = new List<NormalizedRule>();
 
@@ -100,14 +99,9 @@ namespace EndpointAdmin.Commands
 
         private void Add(PSObject item)
         {
-            try
-            {
-                _wanted.Add(Service.Prepare(item != null ? Piped(item) : FromParameters()));
-            }
-            catch (EndpointAdminException ex)
+            if (!Try(() => _wanted.Add(Service.Prepare(item != null ? Piped(item) : FromParameters()))))
             {
                 Rejected++;
-                WriteError(ErrorRecordFactory.Create(ex));
             }
         }
 

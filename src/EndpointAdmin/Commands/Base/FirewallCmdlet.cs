@@ -1,7 +1,5 @@
 using System.Management.Automation;
-using EndpointAdmin.Errors;
 using EndpointAdmin.Firewall;
-using EndpointAdmin.Internal;
 
 namespace EndpointAdmin.Commands
 {
@@ -9,7 +7,7 @@ namespace EndpointAdmin.Commands
     /// What every firewall cmdlet shares: the -Backend override and the service over the chosen
     /// backend. A backend that cannot be used (wrong platform, nft missing) stops the command.
     /// </summary>
-    public abstract class FirewallCommandBase : PSCmdlet
+    public abstract class FirewallCmdlet : EndpointAdminCmdlet
     {
         private FirewallService _service;
 
@@ -23,14 +21,10 @@ namespace EndpointAdmin.Commands
             {
                 if (_service == null)
                 {
-                    try
+                    Must(() =>
                     {
                         _service = new FirewallService(FirewallBackendFactory.Create(Backend));
-                    }
-                    catch (EndpointAdminException ex)
-                    {
-                        ThrowTerminatingError(ErrorRecordFactory.Create(ex));
-                    }
+                    });
                 }
 
                 return _service;
@@ -40,15 +34,7 @@ namespace EndpointAdmin.Commands
         /// <summary>Reads the firewall; a firewall that cannot be read stops the command with nothing changed.</summary>
         internal FirewallSnapshot ReadFirewall()
         {
-            try
-            {
-                return Service.Read();
-            }
-            catch (EndpointAdminException ex)
-            {
-                ThrowTerminatingError(ErrorRecordFactory.Create(ex));
-                return null;
-            }
+            return Must(() => Service.Read());
         }
 
         /// <summary>Applies one invocation's changes; a refusal stops the command, and the backend has changed nothing.</summary>
@@ -59,14 +45,10 @@ namespace EndpointAdmin.Commands
                 return;
             }
 
-            try
+            Must(() =>
             {
                 Service.Backend.Apply(basis, changes);
-            }
-            catch (EndpointAdminException ex)
-            {
-                ThrowTerminatingError(ErrorRecordFactory.Create(ex));
-            }
+            });
         }
     }
 }
