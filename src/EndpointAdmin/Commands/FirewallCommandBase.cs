@@ -61,7 +61,7 @@ namespace EndpointAdmin.Commands
 
             try
             {
-                Service.Backend.Apply(basis, changes);
+                Service.Apply(basis, changes);
             }
             catch (EndpointAdminException ex)
             {
