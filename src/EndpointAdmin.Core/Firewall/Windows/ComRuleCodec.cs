@@ -35,45 +35,6 @@ namespace EndpointAdmin.Firewall.Windows
             DateParseHandling = DateParseHandling.None,
         };
 
-        /// <summary>A rule a product made by itself, read loosely: it is reported and counted, never changed.</summary>
-        internal static FirewallPortRule ReadProductRule(IFirewallRuleCom com)
-        {
-            var recognized = ProductFirewallRules.Recognize(com.Name);
-            if (recognized == null || (com.Protocol != NetFw.ProtocolTcp && com.Protocol != NetFw.ProtocolUdp))
-            {
-                return null;
-            }
-
-            string[] local;
-            string[] remote;
-            try
-            {
-                local = ParsePorts(com.LocalPorts, "LocalPort").ToStrings();
-                remote = ParseAddresses(com.RemoteAddresses).ToStrings();
-            }
-            catch (EndpointAdminException)
-            {
-                return null;
-            }
-
-            return new FirewallPortRule
-            {
-                Name = com.Name,
-                DisplayName = com.Name,
-                Group = com.Grouping ?? string.Empty,
-                Direction = com.Direction == NetFw.DirectionOut ? Direction.Outbound : Direction.Inbound,
-                Protocol = com.Protocol == NetFw.ProtocolUdp ? Protocol.UDP : Protocol.TCP,
-                LocalPort = local,
-                RemoteAddress = remote,
-                Action = com.Action == NetFw.ActionAllow ? FirewallAction.Allow : FirewallAction.Block,
-                Enabled = com.Enabled,
-                Backend = FirewallBackendKind.WindowsFirewall,
-                Product = recognized.Value.Product,
-                Component = recognized.Value.Component,
-                Origin = FirewallRuleOrigin.Product,
-            };
-        }
-
         /// <summary>The COM property values of a rule, in the order they are assigned.</summary>
         internal static RuleSpec Encode(NormalizedRule rule)
         {
@@ -124,6 +85,19 @@ namespace EndpointAdmin.Firewall.Windows
                 InterfaceTypes = NetFw.AllInterfaceTypes,
                 Enabled = false,
             };
+        }
+
+        /// <summary>Throws FirewallValueNotSupported for a rule whose text COM would refuse.</summary>
+        internal static void CheckStorable(NormalizedRule rule)
+        {
+            // Windows keeps rules as '|'-separated text, so the API refuses '|' in names and
+            // descriptions, and reserves the name "all".
+            CheckText(rule, "DisplayName", rule.Rule.DisplayName);
+            CheckText(rule, "Group", rule.Rule.Group);
+            if (string.Equals(rule.Rule.DisplayName, "all", StringComparison.OrdinalIgnoreCase))
+            {
+                throw NotSupportedValue(rule, "DisplayName 'all' is reserved by Windows Defender Firewall");
+            }
         }
 
         internal static string FormatPorts(PortSet ports)
@@ -293,6 +267,45 @@ namespace EndpointAdmin.Firewall.Windows
             return new NormalizedRule(rule, local, remote, addresses, rule.RemoteMacAddress);
         }
 
+        /// <summary>A rule a product made by itself, read loosely: it is reported and counted, never changed.</summary>
+        internal static FirewallPortRule DecodeProductRule(IFirewallRuleCom com)
+        {
+            var recognized = ProductFirewallRules.Recognize(com.Name);
+            if (recognized == null || (com.Protocol != NetFw.ProtocolTcp && com.Protocol != NetFw.ProtocolUdp))
+            {
+                return null;
+            }
+
+            string[] local;
+            string[] remote;
+            try
+            {
+                local = ParsePorts(com.LocalPorts, "LocalPort").ToStrings();
+                remote = ParseAddresses(com.RemoteAddresses).ToStrings();
+            }
+            catch (EndpointAdminException)
+            {
+                return null;
+            }
+
+            return new FirewallPortRule
+            {
+                Name = com.Name,
+                DisplayName = com.Name,
+                Group = com.Grouping ?? string.Empty,
+                Direction = com.Direction == NetFw.DirectionOut ? Direction.Outbound : Direction.Inbound,
+                Protocol = com.Protocol == NetFw.ProtocolUdp ? Protocol.UDP : Protocol.TCP,
+                LocalPort = local,
+                RemoteAddress = remote,
+                Action = com.Action == NetFw.ActionAllow ? FirewallAction.Allow : FirewallAction.Block,
+                Enabled = com.Enabled,
+                Backend = FirewallBackendKind.WindowsFirewall,
+                Product = recognized.Value.Product,
+                Component = recognized.Value.Component,
+                Origin = FirewallRuleOrigin.Product,
+            };
+        }
+
         /// <summary>The marker, then JSON with every '|' escaped: COM refuses '|' in a Description.</summary>
         private static string Describe(JObject meta)
         {
@@ -329,6 +342,26 @@ namespace EndpointAdmin.Firewall.Windows
         private static bool IsAnyText(string text)
         {
             return string.IsNullOrWhiteSpace(text) || text.Trim() == NetFw.Any || string.Equals(text.Trim(), "Any", StringComparison.OrdinalIgnoreCase);
+        }
+
+        private static void CheckText(NormalizedRule rule, string property, string value)
+        {
+            if (value != null && value.IndexOf('|') >= 0)
+            {
+                throw NotSupportedValue(rule, property + " '" + value + "' contains '|', which Windows Defender Firewall does not allow");
+            }
+        }
+
+        private static EndpointAdminException NotSupportedValue(NormalizedRule rule, string why)
+        {
+            return new EndpointAdminException(
+                ErrorIds.FirewallValueNotSupported,
+                ErrorKind.NotSupported,
+                rule.Name,
+                string.Format(CultureInfo.InvariantCulture, "The rule '{0}' cannot be stored in Windows Defender Firewall: {1}.", rule.Name, why))
+            {
+                RecommendedAction = "Choose another DisplayName or Group.",
+            };
         }
 
         private static EndpointAdminException InvalidAddress(string token)

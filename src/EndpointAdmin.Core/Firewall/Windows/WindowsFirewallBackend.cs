@@ -47,14 +47,7 @@ namespace EndpointAdmin.Firewall.Windows
                 };
             }
 
-            // Windows keeps rules as '|'-separated text, so the API refuses '|' in names and
-            // descriptions, and reserves the name "all".
-            CheckText(rule, "DisplayName", rule.Rule.DisplayName);
-            CheckText(rule, "Group", rule.Rule.Group);
-            if (string.Equals(rule.Rule.DisplayName, "all", StringComparison.OrdinalIgnoreCase))
-            {
-                throw NotSupportedValue(rule, "DisplayName 'all' is reserved by Windows Defender Firewall");
-            }
+            ComRuleCodec.CheckStorable(rule);
         }
 
         public FirewallSnapshot Read()
@@ -69,7 +62,7 @@ namespace EndpointAdmin.Firewall.Windows
                 {
                     if (!ComRuleCodec.IsOurs(com.Description))
                     {
-                        var product = ComRuleCodec.ReadProductRule(com);
+                        var product = ComRuleCodec.DecodeProductRule(com);
                         if (product != null)
                         {
                             productRules.Add(product);
@@ -294,14 +287,6 @@ namespace EndpointAdmin.Firewall.Windows
             return failures;
         }
 
-        private static void CheckText(NormalizedRule rule, string property, string value)
-        {
-            if (value != null && value.IndexOf('|') >= 0)
-            {
-                throw NotSupportedValue(rule, property + " '" + value + "' contains '|', which Windows Defender Firewall does not allow");
-            }
-        }
-
         private static bool IsComFailure(Exception ex)
         {
             // COM errors reach .NET as COMException, or mapped: E_ACCESSDENIED as
@@ -314,18 +299,6 @@ namespace EndpointAdmin.Firewall.Windows
         {
             const int EAccessDenied = unchecked((int)0x80070005);
             return ex is UnauthorizedAccessException || (ex is COMException com && com.HResult == EAccessDenied);
-        }
-
-        private static EndpointAdminException NotSupportedValue(NormalizedRule rule, string why)
-        {
-            return new EndpointAdminException(
-                ErrorIds.FirewallValueNotSupported,
-                ErrorKind.NotSupported,
-                rule.Name,
-                string.Format(CultureInfo.InvariantCulture, "The rule '{0}' cannot be stored in Windows Defender Firewall: {1}.", rule.Name, why))
-            {
-                RecommendedAction = "Choose another DisplayName or Group.",
-            };
         }
 
         private static EndpointAdminException ReadFailed(Exception ex)
