@@ -9,9 +9,9 @@ using static EndpointAdmin.Firewall.Nftables.NftLayout;
 namespace EndpointAdmin.Firewall.Nftables
 {
     /// <summary>
-    /// Turns rules and documents into nft JSON commands (see <see cref="NftLayout"/>). Block rules are
-    /// inserted at the top of a chain and Allow rules appended, so a Block wins over an Allow as it
-    /// does in Windows Firewall.
+    /// Every nft JSON command the backend sends: rules and documents as <see cref="NftLayout"/> keeps
+    /// them, deletions by handle, the table and its chains. Block rules are inserted at the top of a
+    /// chain and Allow rules appended, so a Block wins over an Allow as it does in Windows Firewall.
     /// </summary>
     internal static class NftRuleEncoder
     {
@@ -126,7 +126,33 @@ namespace EndpointAdmin.Firewall.Nftables
             return commands;
         }
 
-        public static IEnumerable<NftCommand> Records(string owner, string id, string payload)
+        /// <summary>A document (the migration state) as records: inert rules of the records chain.</summary>
+        public static IEnumerable<NftCommand> EncodeDocument(string key, string value)
+        {
+            var payload = JsonConvert.SerializeObject(new JObject { ["t"] = "doc", ["k"] = key, ["v"] = value }, AsciiJson);
+            return Records(key, Id(DocumentKey(key)), payload);
+        }
+
+        /// <summary>Deletes one nftables rule of the table, for the rule or document it belongs to.</summary>
+        public static NftCommand DeleteRule(string owner, NftRuleHandle handle)
+        {
+            return new NftCommand(owner, Verb("delete", "rule", new JObject { ["family"] = Family, ["table"] = Table, ["chain"] = handle.Chain, ["handle"] = handle.Handle }));
+        }
+
+        public static NftCommand AddTable()
+        {
+            return new NftCommand(null, Verb("add", "table", new JObject { ["family"] = Family, ["name"] = Table }));
+        }
+
+        /// <summary>One of the table's chains: the records chain (never hooked), or the input or output base chain.</summary>
+        public static NftCommand AddChain(string chain)
+        {
+            return new NftCommand(null, Verb("add", "chain", chain == RecordsChain
+                ? new JObject { ["family"] = Family, ["table"] = Table, ["name"] = RecordsChain }
+                : BaseChain(chain)));
+        }
+
+        private static IEnumerable<NftCommand> Records(string owner, string id, string payload)
         {
             var count = (payload.Length + ChunkLength - 1) / ChunkLength;
             for (int i = 0; i < count; i++)
@@ -144,7 +170,7 @@ namespace EndpointAdmin.Firewall.Nftables
             }
         }
 
-        public static JObject BaseChain(string hook)
+        private static JObject BaseChain(string hook)
         {
             return new JObject
             {
@@ -158,7 +184,7 @@ namespace EndpointAdmin.Firewall.Nftables
             };
         }
 
-        public static JObject Verb(string verb, string kind, JObject body)
+        private static JObject Verb(string verb, string kind, JObject body)
         {
             return new JObject { [verb] = new JObject { [kind] = body } };
         }

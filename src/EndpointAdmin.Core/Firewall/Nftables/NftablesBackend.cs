@@ -86,7 +86,7 @@ namespace EndpointAdmin.Firewall.Nftables
             {
                 foreach (var h in state.RuleHandles(RuleKey(name)))
                 {
-                    batch.Add(new NftCommand(name, NftRuleEncoder.Verb("delete", "rule", new JObject { ["family"] = Family, ["table"] = Table, ["chain"] = h.Chain, ["handle"] = h.Handle })));
+                    batch.Add(NftRuleEncoder.DeleteRule(name, h));
                 }
             }
 
@@ -94,7 +94,7 @@ namespace EndpointAdmin.Firewall.Nftables
             {
                 foreach (var h in state.RuleHandles(DocumentKey(key)))
                 {
-                    batch.Add(new NftCommand(key, NftRuleEncoder.Verb("delete", "rule", new JObject { ["family"] = Family, ["table"] = Table, ["chain"] = h.Chain, ["handle"] = h.Handle })));
+                    batch.Add(NftRuleEncoder.DeleteRule(key, h));
                 }
             }
 
@@ -105,8 +105,7 @@ namespace EndpointAdmin.Firewall.Nftables
 
             foreach (var doc in changes.PutDocuments)
             {
-                var payload = JsonConvert.SerializeObject(new JObject { ["t"] = "doc", ["k"] = doc.Key, ["v"] = doc.Value }, AsciiJson);
-                batch.AddRange(NftRuleEncoder.Records(doc.Key, Id(DocumentKey(doc.Key)), payload));
+                batch.AddRange(NftRuleEncoder.EncodeDocument(doc.Key, doc.Value));
             }
 
             // The table and only the chains its rules need: every base chain is a netfilter hook
@@ -114,7 +113,7 @@ namespace EndpointAdmin.Firewall.Nftables
             var setup = new List<NftCommand>();
             if (!state.TableExists)
             {
-                setup.Add(new NftCommand(null, NftRuleEncoder.Verb("add", "table", new JObject { ["family"] = Family, ["name"] = Table })));
+                setup.Add(NftRuleEncoder.AddTable());
             }
 
             var needed = new HashSet<string>(batch.Where(c => c.Json["add"]?["rule"] != null || c.Json["insert"]?["rule"] != null)
@@ -123,9 +122,7 @@ namespace EndpointAdmin.Firewall.Nftables
             {
                 if (needed.Contains(chain) && !state.Chains.Contains(chain))
                 {
-                    setup.Add(new NftCommand(null, NftRuleEncoder.Verb("add", "chain", chain == RecordsChain
-                        ? new JObject { ["family"] = Family, ["table"] = Table, ["name"] = RecordsChain }
-                        : NftRuleEncoder.BaseChain(chain))));
+                    setup.Add(NftRuleEncoder.AddChain(chain));
                 }
             }
 
