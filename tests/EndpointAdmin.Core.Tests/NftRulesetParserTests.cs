@@ -6,7 +6,7 @@ using EndpointAdmin.Firewall;
 using EndpointAdmin.Firewall.Nftables;
 using Newtonsoft.Json.Linq;
 using Xunit;
-using static EndpointAdmin.Core.Tests.NftRuleEncoderTests;
+using static EndpointAdmin.Core.Tests.FirewallRuleShapes;
 
 namespace EndpointAdmin.Core.Tests
 {
@@ -73,7 +73,7 @@ namespace EndpointAdmin.Core.Tests
             Assert.Equal(wanted.Length, read.Rules.Count);
             foreach (var w in wanted)
             {
-                AssertReadBackAsWritten(w, read);
+                AssertReadBackAsWritten(w, read, FirewallBackendKind.Nftables);
             }
 
             Assert.Equal("v", Assert.Single(read.Documents, d => d.Key == "k").Value);
@@ -177,7 +177,7 @@ namespace EndpointAdmin.Core.Tests
         private static JArray EditableTable()
         {
             var nft = new FakeNft();
-            WriteAndRead(new[]
+            NftRuleEncoderTests.WriteAndRead(new[]
             {
                 Rule("plain", local: new[] { "443" }),
                 Rule("both", local: new[] { "22" }, addresses: new[] { "10.0.0.0/8", "fe80::/10" }),
