@@ -22,7 +22,7 @@ namespace EndpointAdmin.Core.Tests
 
         private static FirewallSnapshot Snapshot(IEnumerable<NormalizedRule> rules, Dictionary<string, string> documents = null)
         {
-            return new FirewallSnapshot(rules.ToList(), documents ?? new Dictionary<string, string>(), new NftablesBackend.State(true));
+            return new FirewallSnapshot(rules.ToList(), documents ?? new Dictionary<string, string>(), new NftHandles(true));
         }
 
         private static FirewallSnapshot After(FirewallSnapshot snapshot, FirewallChangeSet changes)

@@ -7,6 +7,7 @@ using EndpointAdmin.Firewall.Nftables;
 using EndpointAdmin.TestSupport;
 using Newtonsoft.Json.Linq;
 using Xunit;
+using static EndpointAdmin.Core.Tests.FirewallRuleShapes;
 
 namespace EndpointAdmin.Core.Tests
 {
@@ -32,23 +33,6 @@ namespace EndpointAdmin.Core.Tests
         public void Dispose()
         {
             _ns?.Dispose();
-        }
-
-        private static NormalizedRule Rule(string name, Direction direction = Direction.Inbound, string[] local = null, string[] remote = null, string[] addresses = null, string[] macs = null, FirewallAction action = FirewallAction.Allow, bool enabled = true, string display = null)
-        {
-            return FirewallRuleNormalizer.Normalize(new FirewallPortRule
-            {
-                Name = name,
-                DisplayName = display ?? name,
-                Direction = direction,
-                Protocol = Protocol.TCP,
-                LocalPort = local ?? new string[0],
-                RemotePort = remote ?? new string[0],
-                RemoteAddress = addresses ?? new string[0],
-                RemoteMacAddress = macs ?? new string[0],
-                Action = action,
-                Enabled = enabled,
-            });
         }
 
         private void Add(params NormalizedRule[] rules)

@@ -374,7 +374,7 @@ namespace EndpointAdmin.Core.Tests
             Assert.Equal("{\"from\":\"2.6\",\"to\":\"2.7.1\",\"note\":\"a|b\"}", snapshot.Documents["migration:SesEvolution"]);
             Assert.Equal("x", snapshot.Documents["other"]);
             Assert.Equal("Web in", Assert.Single(snapshot.Rules).Name);
-            var stateRules = _com.Store.Where(r => r.Grouping == WindowsFirewallBackend.StateGroup).ToList();
+            var stateRules = _com.Store.Where(r => r.Grouping == ComRuleCodec.StateGroup).ToList();
             Assert.Equal(2, stateRules.Count);
             Assert.All(stateRules, r => Assert.False(r.Enabled));
 
@@ -385,7 +385,7 @@ namespace EndpointAdmin.Core.Tests
 
             snapshot = _backend.Read();
             Assert.Equal("{\"from\":\"2.6\",\"to\":\"2.7.1\",\"done\":true}", Assert.Single(snapshot.Documents).Value);
-            Assert.Single(_com.Store, r => r.Grouping == WindowsFirewallBackend.StateGroup);
+            Assert.Single(_com.Store, r => r.Grouping == ComRuleCodec.StateGroup);
         }
 
         [Fact]
@@ -419,7 +419,7 @@ namespace EndpointAdmin.Core.Tests
         [InlineData("", "Any")]
         public void AddressesReadInWindowsFormsParse(string windows, string canonical)
         {
-            Assert.Equal(canonical, WindowsFirewallBackend.ParseAddresses(windows).ToString());
+            Assert.Equal(canonical, ComRuleCodec.ParseAddresses(windows).ToString());
         }
 
         [Theory]
@@ -430,7 +430,7 @@ namespace EndpointAdmin.Core.Tests
         [InlineData("13000-13010,80,81", "80-81,13000-13010")]
         public void PortsReadInWindowsFormsParse(string windows, string canonical)
         {
-            Assert.Equal(canonical, WindowsFirewallBackend.ParsePorts(windows, "LocalPort").ToString());
+            Assert.Equal(canonical, ComRuleCodec.ParsePorts(windows, "LocalPort").ToString());
         }
 
         [Theory]
@@ -440,7 +440,7 @@ namespace EndpointAdmin.Core.Tests
         [InlineData("fe80::/255.0.0.0")]
         public void AddressesEndpointAdminNeverWritesDoNotParse(string windows)
         {
-            var ex = Assert.Throws<EndpointAdminException>(() => WindowsFirewallBackend.ParseAddresses(windows));
+            var ex = Assert.Throws<EndpointAdminException>(() => ComRuleCodec.ParseAddresses(windows));
             Assert.Equal(ErrorIds.FirewallAddressInvalid, ex.ErrorId);
         }
 

@@ -21,24 +21,36 @@ namespace EndpointAdmin.Firewall
     /// </summary>
     internal sealed class FirewallService
     {
+        private readonly IFirewallBackend _backend;
+
         public FirewallService(IFirewallBackend backend)
         {
-            Backend = backend;
+            _backend = backend;
         }
 
-        public IFirewallBackend Backend { get; }
+        /// <summary>The host firewall this service plans for.</summary>
+        public FirewallBackendKind Kind => _backend.Kind;
 
         public FirewallSnapshot Read()
         {
-            return Backend.Read();
+            return _backend.Read();
+        }
+
+        /// <summary>
+        /// Applies an invocation's change set to the firewall <paramref name="basis"/> was read from,
+        /// all or nothing; throws with a stable ErrorId when the backend refuses it.
+        /// </summary>
+        public void Apply(FirewallSnapshot basis, FirewallChangeSet changes)
+        {
+            _backend.Apply(basis, changes);
         }
 
         /// <summary>Validates a wanted rule for this backend; throws with a stable ErrorId when it is not valid.</summary>
         public NormalizedRule Prepare(FirewallPortRule wanted)
         {
             var rule = FirewallRuleNormalizer.Normalize(wanted);
-            rule.Rule.Backend = Backend.Kind;
-            Backend.Validate(rule);
+            rule.Rule.Backend = _backend.Kind;
+            _backend.Validate(rule);
             return rule;
         }
 
@@ -76,7 +88,7 @@ namespace EndpointAdmin.Firewall
 
         public FirewallRuleTestResult Test(FirewallSnapshot snapshot, NormalizedRule wanted)
         {
-            var result = new FirewallRuleTestResult { Name = wanted.Name, DisplayName = wanted.Rule.DisplayName, Backend = Backend.Kind };
+            var result = new FirewallRuleTestResult { Name = wanted.Name, DisplayName = wanted.Rule.DisplayName, Backend = _backend.Kind };
             if (!snapshot.ByName.TryGetValue(wanted.Name, out var actual))
             {
                 var covering = ProductFirewallRules.Covering(snapshot.ProductRules, wanted);

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace EndpointAdmin.Firewall
@@ -25,12 +26,14 @@ namespace EndpointAdmin.Firewall
     /// <summary>What a backend found: its rules (already normalized) and documents.</summary>
     internal sealed class FirewallSnapshot
     {
-        public FirewallSnapshot(IReadOnlyList<NormalizedRule> rules, IReadOnlyDictionary<string, string> documents, object backendState, IReadOnlyList<FirewallPortRule> productRules = null)
+        private readonly BackendState _backendState;
+
+        public FirewallSnapshot(IReadOnlyList<NormalizedRule> rules, IReadOnlyDictionary<string, string> documents, BackendState backendState, IReadOnlyList<FirewallPortRule> productRules = null)
         {
             ProductRules = productRules ?? new FirewallPortRule[0];
             Rules = rules;
             Documents = documents;
-            BackendState = backendState;
+            _backendState = backendState;
             var byName = new Dictionary<string, NormalizedRule>(System.StringComparer.Ordinal);
             foreach (var r in rules)
             {
@@ -49,8 +52,21 @@ namespace EndpointAdmin.Firewall
         /// <summary>Rules a product created by itself (ProductFirewallRules), read but never changed; empty where a backend has none.</summary>
         public IReadOnlyList<FirewallPortRule> ProductRules { get; }
 
-        /// <summary>What the backend needs to change what it read (e.g. nftables rule handles).</summary>
-        public object BackendState { get; }
+        /// <summary>What the backend that read this snapshot needs to change what it read (e.g. nftables rule handles).</summary>
+        public TState StateOf<TState>()
+            where TState : BackendState
+        {
+            return _backendState as TState ?? throw new InvalidOperationException(
+                "This firewall snapshot was read by another backend (" + (_backendState?.GetType().Name ?? "none") + ", not " + typeof(TState).Name + ").");
+        }
+    }
+
+    /// <summary>
+    /// What one backend keeps in a snapshot so that it can change what it read (the nftables
+    /// handles, the live COM rules); opaque to everything above the seam.
+    /// </summary>
+    internal abstract class BackendState
+    {
     }
 
     /// <summary>The changes of one invocation, applied together.</summary>

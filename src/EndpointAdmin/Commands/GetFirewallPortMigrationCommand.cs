@@ -18,7 +18,7 @@ namespace EndpointAdmin.Commands
         protected override void ProcessRecord()
         {
             var snapshot = ReadFirewall();
-            WriteObject(new FirewallMigration(PortCatalog.Default).Status(snapshot, Service.Backend.Kind, Product), true);
+            WriteObject(new FirewallMigration(PortCatalog.Default).Status(snapshot, Service.Kind, Product), true);
         }
     }
 }

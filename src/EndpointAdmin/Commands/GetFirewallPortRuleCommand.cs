@@ -55,7 +55,7 @@ namespace EndpointAdmin.Commands
             var displayNames = _displayNames.Count > 0 ? Patterns.From(_displayNames.ToArray()) : null;
             var groups = _groups.Count > 0 ? Patterns.From(_groups.ToArray()) : null;
             var found = Service.Find(snapshot, names, displayNames, groups).ToList();
-            WriteVerbose(found.Count + " of " + snapshot.Rules.Count + " EndpointAdmin rule(s) in " + Service.Backend.Kind + (_filtered ? " match." : "."));
+            WriteVerbose(found.Count + " of " + snapshot.Rules.Count + " EndpointAdmin rule(s) in " + Service.Kind + (_filtered ? " match." : "."));
             foreach (var rule in found)
             {
                 WriteObject(rule.Rule);

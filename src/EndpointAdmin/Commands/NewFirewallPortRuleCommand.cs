@@ -71,7 +71,7 @@ namespace EndpointAdmin.Commands
             }
 
             WriteInformation(
-                string.Format(CultureInfo.InvariantCulture, "{0}: {1} rule(s) created, {2} already present and unchanged.", Service.Backend.Kind, changes.Add.Count, unchanged),
+                string.Format(CultureInfo.InvariantCulture, "{0}: {1} rule(s) created, {2} already present and unchanged.", Service.Kind, changes.Add.Count, unchanged),
                 new[] { "EndpointAdmin", "Firewall" });
             if (PassThru)
             {

@@ -63,7 +63,7 @@ namespace EndpointAdmin.Commands
 
             if (removed.Count > 0)
             {
-                WriteInformation(string.Format(CultureInfo.InvariantCulture, "{0}: {1} rule(s) removed.", Service.Backend.Kind, removed.Count), new[] { "EndpointAdmin", "Firewall" });
+                WriteInformation(string.Format(CultureInfo.InvariantCulture, "{0}: {1} rule(s) removed.", Service.Kind, removed.Count), new[] { "EndpointAdmin", "Firewall" });
             }
 
             if (PassThru)

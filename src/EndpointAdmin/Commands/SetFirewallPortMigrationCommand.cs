@@ -46,7 +46,7 @@ namespace EndpointAdmin.Commands
             ApplyChanges(snapshot, plan.Changes);
             if (PassThru)
             {
-                WriteObject(migration.Status(ReadFirewall(), Service.Backend.Kind, Product), true);
+                WriteObject(migration.Status(ReadFirewall(), Service.Kind, Product), true);
             }
         }
     }

@@ -70,7 +70,7 @@ namespace EndpointAdmin.Commands
                 WriteVerbose("Created the rule '" + rule.Name + "': " + rule.Describe() + ".");
             }
 
-            WriteObject(migration.Status(ReadFirewall(), Service.Backend.Kind, Product), true);
+            WriteObject(migration.Status(ReadFirewall(), Service.Kind, Product), true);
         }
     }
 }

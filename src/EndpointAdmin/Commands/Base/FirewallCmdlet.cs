@@ -47,7 +47,7 @@ namespace EndpointAdmin.Commands
 
             Must(() =>
             {
-                Service.Backend.Apply(basis, changes);
+                Service.Apply(basis, changes);
             });
         }
     }
