@@ -92,7 +92,7 @@ namespace EndpointAdmin.ApexCentral
         private static IEnumerable<(string Filter, string Value, Func<string, bool> Pattern)> Requests(AgentQuery query)
         {
             var ids = query.Ids ?? new string[0];
-            var names = query.Names ?? new List<Catalog.NamePattern>();
+            var names = query.Names ?? new List<NamePattern>();
             if (ids.Count == 0 && names.Count == 0)
             {
                 yield return (null, null, null);

@@ -81,7 +81,7 @@ namespace EndpointAdmin.Commands
                 }
             }
 
-            foreach (var name in query.Names ?? new List<Catalog.NamePattern>())
+            foreach (var name in query.Names ?? new List<NamePattern>())
             {
                 if (!name.HasWildcards && !foundNames.Any(name.IsMatch))
                 {

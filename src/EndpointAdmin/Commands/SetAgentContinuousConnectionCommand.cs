@@ -148,7 +148,7 @@ namespace EndpointAdmin.Commands
                 }
             }
 
-            foreach (var name in query.Names ?? new List<Catalog.NamePattern>())
+            foreach (var name in query.Names ?? new List<NamePattern>())
             {
                 if (!name.HasWildcards && !agents.Any(a => name.IsMatch(a.Name ?? string.Empty)))
                 {

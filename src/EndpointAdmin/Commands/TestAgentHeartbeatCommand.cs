@@ -119,7 +119,7 @@ namespace EndpointAdmin.Commands
                 return;
             }
 
-            foreach (var name in literals ?? new System.Collections.Generic.List<Catalog.NamePattern>())
+            foreach (var name in literals ?? new System.Collections.Generic.List<NamePattern>())
             {
                 if (!names.Any(name.IsMatch))
                 {
