@@ -94,9 +94,10 @@ namespace EndpointAdmin.Commands
             AgentManagerSession session = null;
             try
             {
-                var uri = ManagerConnector.ParseUri(Uri, "-Uri");
+                var uri = UriRules.Parse(Uri, "-Uri");
                 var options = new ConnectionOptions
                 {
+                    ManagerUri = uri,
                     ApiKey = ApiKey,
                     ApplicationId = ApplicationId,
                     UserName = Credential?.UserName,
@@ -105,7 +106,7 @@ namespace EndpointAdmin.Commands
                     Domain = Domain,
                     CertificateThumbprint = CertificateThumbprint,
                     SkipCertificateCheck = SkipCertificateCheck,
-                    Proxy = Proxy == null ? null : ManagerConnector.ParseUri(Proxy, "-Proxy"),
+                    Proxy = Proxy == null ? null : UriRules.Parse(Proxy, "-Proxy"),
                     ProxyUserName = ProxyCredential?.UserName,
                     ProxyPassword = ProxyCredential?.Password,
                     NoProxy = NoProxy,
@@ -113,14 +114,14 @@ namespace EndpointAdmin.Commands
                     MaximumRetryCount = MaximumRetryCount,
                     RetryIntervalSec = RetryIntervalSec,
                 };
-                ManagerConnector.Validate(Product, options);
+                var factory = ManagerProviders.Connector.Validate(Product, options);
                 if (SkipCertificateCheck)
                 {
                     WriteWarning("-SkipCertificateCheck: the manager's certificate is not checked, so anyone between here and " + uri.Host + " can read the credentials. Pin the certificate with -CertificateThumbprint instead.");
                 }
 
                 WriteVerbose("Connecting to " + Product + " at " + uri.GetLeftPart(UriPartial.Path) + ".");
-                session = ManagerConnector.Connect(Product, uri, options, _stop.Token);
+                session = ManagerProviders.Connector.Connect(factory, options, _stop.Token);
             }
             catch (EndpointAdminException ex)
             {

@@ -22,9 +22,10 @@ namespace EndpointAdmin.Internal
         [ValidateNotNull]
         public AgentManagerSession Session { get; set; }
 
-        internal ManagerConnection Connection { get; private set; }
+        internal IAgentManagerProvider Provider { get; private set; }
 
-        internal IAgentManagerProvider Provider => Connection.Provider;
+        /// <summary>Where a provider's warnings and verbose lines go: this cmdlet's streams.</summary>
+        internal CommandFeedback Feedback => new CommandFeedback(WriteWarning, WriteVerbose);
 
         protected CancellationToken Cancel => _stop.Token;
 
@@ -39,7 +40,8 @@ namespace EndpointAdmin.Internal
                 }));
             }
 
-            if (session.Connection == null || session.Connection.IsDisposed)
+            var provider = ManagerConnector.Provider(session);
+            if (provider == null)
             {
                 ThrowTerminatingError(ErrorRecordFactory.Create(new EndpointAdminException(ErrorIds.ManagerSessionClosed, ErrorKind.InvalidOperation, session.ToString(), "Session " + session.Id + " to " + session.Uri + " is closed (disconnected, or it came from another process).")
                 {
@@ -47,7 +49,7 @@ namespace EndpointAdmin.Internal
                 }));
             }
 
-            Connection = session.Connection;
+            Provider = provider;
         }
 
         protected override void StopProcessing()
@@ -120,7 +122,7 @@ namespace EndpointAdmin.Internal
         /// <summary>Writes the pipeline's debug lines (already redacted) from this thread.</summary>
         protected void Flush()
         {
-            var log = Connection?.Pipeline?.Log;
+            var log = Provider?.Log;
             if (log == null)
             {
                 return;
