@@ -5,7 +5,6 @@ using System.Threading;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Http;
 using EndpointAdmin.Internal;
-using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
 {
