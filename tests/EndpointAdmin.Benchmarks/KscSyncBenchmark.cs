@@ -49,7 +49,7 @@ $headers = @{ 'X-KSC-Session' = $session }
 $actions = [System.Collections.Generic.List[string]]::new()
 foreach ($id in $Ids) {
     $answer = Invoke-KscApi 'HostGroup.AddHostsForSync' @{ pHostNames = @($id); strSSType = '' } $headers
-    $actions.Add([string]$answer['wstrActionGuid'])
+    $actions.Add([string]$answer['strActionGuid'])
 }
 # --- then each action to its end ---
 $ok = 0

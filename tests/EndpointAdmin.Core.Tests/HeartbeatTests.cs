@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using EndpointAdmin.Catalog;
 using EndpointAdmin.DeepSecurity;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Managers;
@@ -53,7 +52,7 @@ namespace EndpointAdmin.Core.Tests
     {
         private static HeartbeatChange Validate(int? interval = null, string missed = null, string clock = null, bool? offline = null, params HeartbeatSetting[] inherit)
         {
-            return HeartbeatSettings.Validate(interval, DeepSecurityWire.AllowedIntervals, missed, DeepSecurityWire.MaximumMissedThreshold, clock, DeepSecurityWire.MaximumClockChangeMinutes, offline, inherit);
+            return HeartbeatSettings.Validate(interval, DeepSecurityWire.HeartbeatLimits, missed, clock, offline, inherit);
         }
 
         [Fact]
@@ -125,14 +124,14 @@ namespace EndpointAdmin.Core.Tests
         public void PowerShellWildcardsBecomeTheManagersWildcards(string pattern, string expected)
         {
             var hasWildcards = pattern.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
-            Assert.Equal(expected, DeepSecurityProvider.ToServerWildcard(new NamePattern(pattern, hasWildcards, _ => true)));
+            Assert.Equal(expected, DeepSecurityWire.Criteria.ToServerWildcard(new NamePattern(pattern, hasWildcards, _ => true)));
         }
 
         [Fact]
         public void TheApiRootIsAddedOnce()
         {
-            Assert.Equal("https://dsm:4119/api/", DeepSecurityProvider.ApiBase(new Uri("https://dsm:4119")).ToString());
-            Assert.Equal("https://dsm:4119/api/", DeepSecurityProvider.ApiBase(new Uri("https://dsm:4119/api/")).ToString());
+            Assert.Equal("https://dsm:4119/api/", new DeepSecurityFactory().ApiBase(new Uri("https://dsm:4119")).ToString());
+            Assert.Equal("https://dsm:4119/api/", new DeepSecurityFactory().ApiBase(new Uri("https://dsm:4119/api/")).ToString());
         }
     }
 
@@ -170,9 +169,11 @@ namespace EndpointAdmin.Core.Tests
                 () => provider.SetContinuousConnection(new Agent(), true, cancel),
                 () => provider.CheckProxyScope(ProxyPurpose.AgentUpdate, PolicyTarget.Base()),
                 () => provider.SetProxy(ProxyPurpose.AgentUpdate, PolicyTarget.Base(), 1, cancel),
-                () => provider.SetServerCommunication(new SettingsChange(), cancel),
-                () => provider.SetAgentServerProxy(new SettingsChange(), cancel),
-                () => provider.SetFirewallSettings(new SettingsChange(), cancel),
+                () => provider.SetServerCommunication(new ServerCommunicationRequest(), null, cancel),
+                () => provider.SetAgentServerProxy(new AgentServerProxyRequest(), null, cancel),
+                () => provider.SetFirewallSettings(new FirewallSettingsRequest(), null, cancel),
+                () => _ = provider.HeartbeatLimits,
+                () => _ = provider.DefaultHeartbeatRulePort,
             };
             foreach (var call in calls)
             {

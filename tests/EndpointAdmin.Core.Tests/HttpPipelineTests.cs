@@ -95,7 +95,7 @@ namespace EndpointAdmin.Core.Tests
         [InlineData("  ", null)]
         public void TheServersMessageIsTakenFromJsonOrText(string body, string expected)
         {
-            Assert.Equal(expected, HttpPipeline.ServerMessage(body));
+            Assert.Equal(expected, ServerText.Of(body));
         }
     }
 
@@ -122,10 +122,10 @@ namespace EndpointAdmin.Core.Tests
         [Fact]
         public void ThumbprintsAreNormalizedFromTheUsualSpellings()
         {
-            Assert.Equal(new string('A', 40), HttpPipeline.NormalizeThumbprint(string.Join(":", new string[20].Select(_ => "aa"))));
-            Assert.Equal(new string('B', 64), HttpPipeline.NormalizeThumbprint(new string('b', 64)));
-            Assert.Null(HttpPipeline.NormalizeThumbprint("xyz"));
-            Assert.Null(HttpPipeline.NormalizeThumbprint(new string('a', 39)));
+            Assert.Equal(new string('A', 40), CertificatePin.Normalize(string.Join(":", new string[20].Select(_ => "aa"))));
+            Assert.Equal(new string('B', 64), CertificatePin.Normalize(new string('b', 64)));
+            Assert.Null(CertificatePin.Normalize("xyz"));
+            Assert.Null(CertificatePin.Normalize(new string('a', 39)));
         }
 
         internal static SecureString Secure(string text)
@@ -182,8 +182,8 @@ namespace EndpointAdmin.Core.Tests
 
         private static HttpPipeline Pipeline(ScriptedHandler handler, int retries = 3, int interval = 0)
         {
-            var options = new ConnectionOptions { BaseUri = new Uri("https://dsm.test:4119/api/"), ApiKey = RedactorTests.Secure("2:secret-key-value"), MaximumRetryCount = retries, RetryIntervalSec = interval };
-            return new HttpPipeline(options, r => Redactor.WithPlainText(options.ApiKey, k => r.Headers.TryAddWithoutValidation("api-secret-key", k)), handler);
+            var options = new ConnectionOptions { ApiKey = RedactorTests.Secure("2:secret-key-value"), MaximumRetryCount = retries, RetryIntervalSec = interval };
+            return new HttpPipeline(new Uri("https://dsm.test:4119/api/"), options, new ApiKeyHeader("api-secret-key", options.ApiKey), handler);
         }
 
         [Fact]

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
+using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using EndpointAdmin.Catalog;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Http;
 using EndpointAdmin.Kaspersky;
@@ -93,6 +93,14 @@ namespace EndpointAdmin.Core.Tests
             Assert.True(KscWire.IsHostId("c5ac2d9e-3d7c-4e4b-9b8f-0e3f1c2a7b10"));
         }
 
+        [Fact]
+        public void TheSyncActionGuidIsReadFromTheOutParameterAndSentAsTheInParameter()
+        {
+            Assert.Equal("g-1", KscWire.ActionGuid(JObject.Parse("{\"strActionGuid\":\"g-1\"}")));
+            Assert.Null(KscWire.ActionGuid(JObject.Parse("{\"wstrActionGuid\":\"g-1\"}"))); // CheckActionState's name, not AddHostsForSync's answer
+            Assert.Equal("{\"wstrActionGuid\":\"g-1\"}", KscWire.CheckActionStateArgs("g-1").ToString(Newtonsoft.Json.Formatting.None));
+        }
+
         private static NamePattern Wildcard(string text) => new NamePattern(text, true, _ => true);
 
         [Fact]
@@ -133,10 +141,30 @@ namespace EndpointAdmin.Core.Tests
             }
         }
 
-        private static HttpPipeline Pipeline(Handler handler, bool oneAtATime = false)
+        /// <summary>A session-like authenticator whose renewal and sign-in test the test sets.</summary>
+        private sealed class Renewing : IRequestAuthenticator
         {
-            var options = new ConnectionOptions { BaseUri = new Uri("https://ksc.test:13299/api/v1.0/"), MaximumRetryCount = 0, RetryIntervalSec = 0 };
-            return new HttpPipeline(options, r => { }, handler, oneAtATime);
+            public Action<CancellationToken> OnRenew { get; set; } = _ => { };
+
+            public Func<string, bool> SignIn { get; set; } = _ => false;
+
+            public bool CanRenew => true;
+
+            public IEnumerable<SecureString> Secrets => new SecureString[0];
+
+            public void Apply(HttpRequestMessage request, string body)
+            {
+            }
+
+            public bool IsSignIn(string path) => SignIn(path);
+
+            public void Renew(CancellationToken cancel) => OnRenew(cancel);
+        }
+
+        private static HttpPipeline Pipeline(Handler handler, IRequestAuthenticator authenticator = null, bool oneAtATime = false)
+        {
+            var options = new ConnectionOptions { MaximumRetryCount = 0, RetryIntervalSec = 0 };
+            return new HttpPipeline(new Uri("https://ksc.test:13299/api/v1.0/"), options, authenticator ?? new Renewing(), handler, oneAtATime);
         }
 
         [Fact]
@@ -145,9 +173,8 @@ namespace EndpointAdmin.Core.Tests
             var session = "old";
             var handler = new Handler();
             handler.Answer = r => new HttpResponseMessage(session == "old" && r.RequestUri.AbsolutePath.EndsWith("FindHosts", StringComparison.Ordinal) ? HttpStatusCode.Forbidden : HttpStatusCode.OK) { Content = new StringContent("{}") };
-            using var pipeline = Pipeline(handler);
             var renewals = 0;
-            pipeline.Renew = _ => { renewals++; session = "new"; };
+            using var pipeline = Pipeline(handler, new Renewing { OnRenew = _ => { renewals++; session = "new"; } });
             pipeline.SendJson(HttpMethod.Post, "HostGroup.FindHosts", "{}", false, CancellationToken.None);
             Assert.Equal(1, renewals);
             Assert.Equal(2, handler.Paths.Count(p => p.EndsWith("FindHosts", StringComparison.Ordinal)));
@@ -157,10 +184,8 @@ namespace EndpointAdmin.Core.Tests
         public void ARequestRefusedAgainAfterRenewalIsTheServersAnswerAndTheSignInIsNeverRenewed()
         {
             var handler = new Handler { Answer = r => new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = new StringContent("Forbidden") } };
-            using var pipeline = Pipeline(handler);
             var renewals = 0;
-            pipeline.Renew = _ => renewals++;
-            pipeline.IsSignIn = KscWire.IsSignIn;
+            using var pipeline = Pipeline(handler, new Renewing { OnRenew = _ => renewals++, SignIn = KscWire.IsSignIn });
             var ex = Assert.Throws<EndpointAdminException>(() => pipeline.SendJson(HttpMethod.Post, "HostGroup.FindHosts", "{}", true, CancellationToken.None));
             Assert.Equal(ErrorIds.ManagerPermissionDenied, ex.ErrorId);
             Assert.Equal(1, renewals);

@@ -384,6 +384,23 @@ namespace EndpointAdmin.Engine.Tests
             Assert.Equal(0, _sim.OpenAccessors);
         }
 
+        /// <summary>
+        /// The KSC Open API reference: AddHostsForSync returns the action GUID in its out parameter
+        /// strActionGuid, and CheckActionState takes it in as wstrActionGuid. The result carries the
+        /// GUID the server gave, and the follow-up asks about exactly that action.
+        /// </summary>
+        [Fact]
+        public void TheSyncActionGuidComesBackAsStrActionGuidAndIsFollowedAsWstrActionGuid()
+        {
+            var alive = _sim.Fleet.Hosts.First(h => h.Alive).HostName;
+            var result = Assert.Single(Succeeded(_ksc.Run("Invoke-AgentSync -Id $args[0] -Wait -TimeoutSec 10", alive)));
+            var guid = Text(result, "ActionId");
+            Assert.False(string.IsNullOrEmpty(guid));
+            var checks = _sim.Calls("AsyncActionStateChecker.CheckActionState");
+            Assert.NotEmpty(checks);
+            Assert.All(checks, c => Assert.Contains("\"wstrActionGuid\":\"" + guid + "\"", c.Body));
+        }
+
         [Fact]
         public void ASessionThatExpiresDuringALongSyncIsRenewedAndEveryDeviceStillGetsItsOutcome()
         {

@@ -458,7 +458,8 @@ namespace EndpointAdmin.Simulators
 
             var guid = Guid.NewGuid().ToString();
             _actions[guid] = new SyncAction { SessionId = sessionId, FinalizeAt = now + ActionDelay, Fail = FailSyncActions };
-            await Json(context, record, new JsonObject { ["wstrActionGuid"] = guid });
+            // The KSC Open API reference: AddHostsForSync returns the GUID in its out parameter strActionGuid; CheckActionState takes it in as wstrActionGuid.
+            await Json(context, record, new JsonObject { ["strActionGuid"] = guid });
         }
 
         private async Task CheckActionState(HttpContext context, RecordedRequest record, JsonObject args, string sessionId)

@@ -12,38 +12,17 @@ namespace EndpointAdmin.ApexCentral
 {
     /// <summary>
     /// Apex Central (managing Apex One) through the Automation API (vendor-apis §3): agents from the
-    /// ProductAgents listing, every request signed with its own JWT. The Apex One agent-server and
-    /// firewall settings of the product documents have no API; the base class turns each of them
-    /// into the NotSupported error that names the console page.
+    /// ProductAgents listing, every request signed with its own JWT (ApexJwtSigner). The Apex One
+    /// agent-server and firewall settings of the product documents have no API: each is checked by
+    /// the documents' rules, then refused with the console page and the values to enter there.
     /// </summary>
     internal sealed class ApexCentralProvider : ManagerProviderBase
     {
         private static readonly ManagerCapability[] Declared = { ManagerCapability.ListAgents };
 
-        private readonly HttpPipeline _http;
-
         public ApexCentralProvider(HttpPipeline http)
+            : base(http)
         {
-            _http = http;
-        }
-
-        /// <summary>The pipeline for Apex Central: each attempt gets a fresh JWT over its own method, path, query and body.</summary>
-        public static HttpPipeline CreatePipeline(ConnectionOptions options, Func<DateTime> clock = null)
-        {
-            var key = options.ApiKey;
-            var applicationId = options.ApplicationId;
-            var now = clock ?? (() => DateTime.UtcNow);
-            return new HttpPipeline(options, (request, body) =>
-            {
-                var token = ApexCentralToken.Create(applicationId, key, request.Method.Method, request.RequestUri.PathAndQuery, body, now());
-                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
-            });
-        }
-
-        /// <summary>The server root the API paths hang below (https://apex:443/anything -> https://apex:443/).</summary>
-        public static Uri ApiBase(Uri managerUri)
-        {
-            return new Uri(managerUri.GetLeftPart(UriPartial.Authority) + "/");
         }
 
         public override ManagerProduct Product => ManagerProduct.ApexCentral;
@@ -92,7 +71,7 @@ namespace EndpointAdmin.ApexCentral
         private static IEnumerable<(string Filter, string Value, Func<string, bool> Pattern)> Requests(AgentQuery query)
         {
             var ids = query.Ids ?? new string[0];
-            var names = query.Names ?? new List<Catalog.NamePattern>();
+            var names = query.Names ?? new List<NamePattern>();
             if (ids.Count == 0 && names.Count == 0)
             {
                 yield return (null, null, null);
@@ -123,7 +102,7 @@ namespace EndpointAdmin.ApexCentral
             ProductAgentsPage page;
             try
             {
-                page = _http.Send(method, path, null, true, ProductAgentsReader.Read, cancel);
+                page = Http.Send(method, path, null, true, ProductAgentsReader.Read, cancel);
             }
             catch (EndpointAdminException ex) when (ResultCodeOf(ex.ServerMessage) is int code)
             {
@@ -172,9 +151,39 @@ namespace EndpointAdmin.ApexCentral
             };
         }
 
-        public override void Dispose()
+        // ---- the Apex One agent settings: checked by the product documents' rules, then refused for want of an API ----
+
+        public override void SetServerCommunication(ServerCommunicationRequest request, CommandFeedback feedback, CancellationToken cancel)
         {
-            _http.Dispose();
+            var change = ApexOneSettings.ValidateServerCommunication(request.ServerAddresses, request.ListeningPort, request.AgentVersion);
+            feedback.Warning(ApexOneSettings.RedeployWarning);
+            throw EnterInConsole(ManagerCapability.SetServerCommunication, change);
+        }
+
+        public override void SetAgentServerProxy(AgentServerProxyRequest request, CommandFeedback feedback, CancellationToken cancel)
+        {
+            var change = ApexOneSettings.ValidateAgentServerProxy(request.Mode, request.ProxyUri, request.UserName, request.Password != null && request.Password.Length > 0);
+            change.Secret = request.Password;
+            throw EnterInConsole(ManagerCapability.SetAgentServerProxy, change);
+        }
+
+        /// <summary>Before the Certified Safe Software Service is switched on for given agents, their proxy path is tested and IPv6-only agents are named.</summary>
+        public override void SetFirewallSettings(FirewallSettingsRequest request, CommandFeedback feedback, CancellationToken cancel)
+        {
+            var change = ApexOneSettings.ValidateFirewallSettings(request.EnableFirewall, request.SendLogToServer, request.LogSendingIntervalMinutes, request.UpdateDriverOnlyAfterRestart, request.SendHourlyLogCount, request.CertifiedSafeSoftwareService);
+            var proxy = request.ProxyUri == null ? null : UriRules.Parse(request.ProxyUri, "-ProxyUri");
+            if (request.CertifiedSafeSoftwareService == true && request.AgentIds.Count > 0)
+            {
+                CertifiedSafeSoftwareCheck.Run(this, request.AgentIds, proxy, request.Timeout, feedback, cancel);
+            }
+
+            throw EnterInConsole(ManagerCapability.SetFirewallSettings, change);
+        }
+
+        /// <summary>The settings have no Automation API: the NotSupported error names the console page and the values to enter there.</summary>
+        private EndpointAdminException EnterInConsole(ManagerCapability capability, SettingsChange change)
+        {
+            return ManagerCapabilities.NotSupported(this, capability, "enter these values in the console instead: " + change.Describe());
         }
     }
 }

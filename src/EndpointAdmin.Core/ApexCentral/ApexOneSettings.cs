@@ -9,14 +9,6 @@ using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.ApexCentral
 {
-    /// <summary>How Security Agents reach the Apex One server (Agent-Server Communication > Proxy Settings).</summary>
-    internal enum AgentServerProxyMode
-    {
-        None,
-        System,
-        Manual,
-    }
-
     /// <summary>
     /// Checks the Apex One agent-server and global firewall settings of the product documents before
     /// anything is sent or refused, so a user learns every mistake first and then, for a product with
@@ -24,6 +16,9 @@ namespace EndpointAdmin.ApexCentral
     /// </summary>
     internal static class ApexOneSettings
     {
+        /// <summary>Said before a server communication change, however it is made.</summary>
+        public const string RedeployWarning = "Security Agents already installed lose the connection to the server when its names/addresses or listening port change, and the only way to re-establish it is to redeploy them. Make these changes before installing agents.";
+
         /// <summary>
         /// Server names and IPv4/IPv6 addresses plus the listening port. Agents 3.5.2xxx or earlier keep
         /// their server and port 61617: "You cannot change the settings."
@@ -166,18 +161,6 @@ namespace EndpointAdmin.ApexCentral
             }
 
             return change;
-        }
-
-        /// <summary>
-        /// Refuses the change when the provider has no API for it: with the console fields and values
-        /// where the product has the setting, or saying that it is an Apex One setting where it has not.
-        /// </summary>
-        public static void RequireApi(IAgentManagerProvider provider, ManagerCapability capability, SettingsChange change)
-        {
-            var hasPage = provider.ConsolePath(capability) != null;
-            ManagerCapabilities.Require(provider, capability, hasPage
-                ? "enter these values in the console instead: " + change.Describe()
-                : "this is an Apex One setting, which " + provider.Product + " does not have");
         }
 
         /// <summary>Reads "3.5.2345" style Security Agent versions: 3.5 with a build below 3000, or anything older, is 3.5.2xxx or earlier.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using EndpointAdmin.Diagnostics;
+using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.ApexCentral
 {
@@ -14,6 +15,23 @@ namespace EndpointAdmin.ApexCentral
     /// </summary>
     internal static class CertifiedSafeSoftwareCheck
     {
+        /// <summary>Looks the agents up on the manager (naming the ones it does not know), then checks their proxy path; every finding is a warning.</summary>
+        public static void Run(IAgentManagerProvider provider, IList<string> agentIds, Uri proxy, TimeSpan timeout, CommandFeedback feedback, CancellationToken cancel)
+        {
+            var ids = agentIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var agents = provider.GetAgents(new AgentQuery { Ids = ids }, null, cancel).ToList();
+            foreach (var missing in ids.Where(id => !agents.Any(a => string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase))))
+            {
+                feedback.Warning("The manager has no agent with ID " + missing + "; its proxy path was not checked.");
+            }
+
+            feedback.Verbose("Checking the proxy path of " + agents.Count + " agent(s) before the Certified Safe Software Service is enabled.");
+            foreach (var warning in Run(agents, proxy, new ConnectionTester(), timeout, cancel))
+            {
+                feedback.Warning(warning);
+            }
+        }
+
         public static List<string> Run(IReadOnlyCollection<Agent> agents, Uri proxy, ConnectionTester tester, TimeSpan timeout, CancellationToken cancel)
         {
             var warnings = new List<string>();

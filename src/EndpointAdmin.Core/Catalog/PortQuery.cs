@@ -19,33 +19,6 @@ namespace EndpointAdmin.Catalog
         public Topology? Topology { get; set; }
     }
 
-    /// <summary>
-    /// A name filter. The matcher comes from the caller so the core does not re-implement
-    /// PowerShell's wildcard rules; HasWildcards says whether "no match" is an error (a literal
-    /// name that matches nothing is one, a pattern that matches nothing is not).
-    /// </summary>
-    internal sealed class NamePattern
-    {
-        public NamePattern(string text, bool hasWildcards, Func<string, bool> isMatch)
-        {
-            Text = text;
-            HasWildcards = hasWildcards;
-            IsMatch = isMatch;
-        }
-
-        public string Text { get; }
-
-        public bool HasWildcards { get; }
-
-        public Func<string, bool> IsMatch { get; }
-
-        /// <summary>A literal, case-insensitive name.</summary>
-        public static NamePattern Literal(string text)
-        {
-            return new NamePattern(text, false, s => string.Equals(s, text, StringComparison.OrdinalIgnoreCase));
-        }
-    }
-
     /// <summary>What a query found, and the problems to report for the parts it could not answer.</summary>
     internal sealed class PortQueryResult
     {

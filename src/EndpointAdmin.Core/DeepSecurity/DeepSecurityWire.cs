@@ -1,12 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Text;
+using EndpointAdmin.Managers;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace EndpointAdmin.DeepSecurity
 {
     /// <summary>
-    /// Every Deep Security REST v1 wire detail in one place: paths, headers, setting names and the
-    /// value strings the manager reads and writes. Names come from the DS 20.0.424 SDK models.
+    /// Every Deep Security REST v1 wire detail in one place: paths, headers, search criteria, setting
+    /// names and the value strings the manager reads and writes. Names come from the DS 20.0.424 SDK models.
     /// Choices the public reference could not confirm are marked UNCONFIRMED here and only here;
     /// the about topic and the cmdlet help repeat them for users.
     /// </summary>
@@ -26,6 +30,16 @@ namespace EndpointAdmin.DeepSecurity
         public const string InactiveVmOfflineSetting = "platformSettingHeartbeatInactiveVmOfflineAlertEnabled";
         public const string DirectionSetting = "platformSettingAgentCommunicationsDirection";
 
+        /// <summary>The heartbeat settings the provider reads from policies and computers.</summary>
+        public static readonly HashSet<string> HeartbeatSettingNames = new HashSet<string>
+        {
+            IntervalSetting,
+            MissedThresholdSetting,
+            ClockChangeSetting,
+            InactiveVmOfflineSetting,
+            DirectionSetting,
+        };
+
         public const string Unlimited = "Unlimited";
         public const string DirectionBidirectional = "Bidirectional";
 
@@ -42,6 +56,8 @@ namespace EndpointAdmin.DeepSecurity
         /// <summary>UNCONFIRMED upper bounds for the missed-heartbeat count and the clock change (minutes).</summary>
         public const int MaximumMissedThreshold = 100;
         public const int MaximumClockChangeMinutes = 1440;
+
+        public static readonly HeartbeatLimits HeartbeatLimits = new HeartbeatLimits(AllowedIntervals, MaximumMissedThreshold, MaximumClockChangeMinutes);
 
         /// <summary>The agent's default heartbeat listening port (Deep Security Agent ports).</summary>
         public const int DefaultAgentListeningPort = 4118;
@@ -67,14 +83,14 @@ namespace EndpointAdmin.DeepSecurity
 
         public static bool IsSystemWide(ProxyPurpose purpose) => purpose != ProxyPurpose.SmartProtection;
 
-        public static string SettingName(Managers.HeartbeatSetting setting)
+        public static string SettingName(HeartbeatSetting setting)
         {
             switch (setting)
             {
-                case Managers.HeartbeatSetting.Interval: return IntervalSetting;
-                case Managers.HeartbeatSetting.MissedHeartbeatsBeforeAlert: return MissedThresholdSetting;
-                case Managers.HeartbeatSetting.MaximumClockChange: return ClockChangeSetting;
-                case Managers.HeartbeatSetting.RaiseOfflineErrorsForInactiveVMs: return InactiveVmOfflineSetting;
+                case HeartbeatSetting.Interval: return IntervalSetting;
+                case HeartbeatSetting.MissedHeartbeatsBeforeAlert: return MissedThresholdSetting;
+                case HeartbeatSetting.MaximumClockChange: return ClockChangeSetting;
+                case HeartbeatSetting.RaiseOfflineErrorsForInactiveVMs: return InactiveVmOfflineSetting;
                 default: return DirectionSetting;
             }
         }
@@ -161,16 +177,16 @@ namespace EndpointAdmin.DeepSecurity
         public static string RuleAction(HeartbeatRuleAction action) => action == HeartbeatRuleAction.Bypass ? "bypass" : "force-allow";
 
         /// <summary>Console paths from the product document, for NotSupported errors.</summary>
-        public static string ConsolePath(Managers.ManagerCapability capability)
+        public static string ConsolePath(ManagerCapability capability)
         {
             switch (capability)
             {
-                case Managers.ManagerCapability.ReadHeartbeatPolicy:
-                case Managers.ManagerCapability.WriteHeartbeatPolicy:
+                case ManagerCapability.ReadHeartbeatPolicy:
+                case ManagerCapability.WriteHeartbeatPolicy:
                     return "Policy or Computer editor > Settings > General > Heartbeat";
-                case Managers.ManagerCapability.SetCommunicationDirection:
+                case ManagerCapability.SetCommunicationDirection:
                     return "Policy or Computer editor > Settings > General > Communication Direction";
-                case Managers.ManagerCapability.SetProxyByAddress:
+                case ManagerCapability.SetProxyByAddress:
                     return "Administration > System Settings > Proxies (define the proxy there, then pass its ID with Set-AgentProxy -ProxyId)";
                 default:
                     return null;
@@ -185,6 +201,119 @@ namespace EndpointAdmin.DeepSecurity
             }
 
             return new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds(ms.Value);
+        }
+
+        /// <summary>The request paths below the API root.</summary>
+        public static class Paths
+        {
+            public const string ComputerSearch = "computers/search";
+            public const string PolicySearch = "policies/search";
+            public const string Policies = "policies";
+            public const string BasePolicy = "policies/default";
+            public const string FirewallRules = "firewallrules";
+            public const string ScheduledTasks = "scheduledtasks";
+
+            /// <summary>A computer search page: expand computerStatus (or none), computerSettings, and with overrides=true only what is set on each computer itself.</summary>
+            public static string Search(string expand, bool settings, bool overrides) => ComputerSearch + "?expand=" + expand + (settings ? "&expand=computerSettings" : string.Empty) + (overrides ? "&overrides=true" : string.Empty);
+
+            public static string Computer(int id, bool settings, bool overrides) => "computers/" + id + "?expand=computerStatus" + (settings ? "&expand=computerSettings" : string.Empty) + (overrides ? "&overrides=true" : string.Empty);
+
+            public static string Policy(int id, bool overrides = false) => "policies/" + id + (overrides ? "?overrides=true" : string.Empty);
+
+            /// <summary>Where a target's settings are written one by one ({"value": ...}) and reset (DELETE).</summary>
+            public static string SettingsRoot(PolicyTarget resolved)
+            {
+                switch (resolved.Scope)
+                {
+                    case HeartbeatPolicyScope.BasePolicy: return "policies/default/settings/";
+                    case HeartbeatPolicyScope.Agent: return "computers/" + resolved.Id + "/settings/";
+                    default: return "policies/" + resolved.Id + "/settings/";
+                }
+            }
+
+            public static string SystemSetting(string name) => "systemsettings/" + name;
+
+            public static string FirewallAssignments(int? policyId) => "policies/" + policyId + "/firewall/assignments";
+
+            public static string ScheduledTask(int id) => "scheduledtasks/" + id;
+        }
+
+        /// <summary>The search bodies and their criteria (searchCriteria entries).</summary>
+        public static class Criteria
+        {
+            public const string Equal = "equal";
+            public const string GreaterThan = "greater-than";
+            public const string AtLeast = "greater-than-or-equal";
+            public const string AtMost = "less-than-or-equal";
+
+            /// <summary>A computer search: sorted by ID, so pages can start after the last ID seen.</summary>
+            public static string ComputerSearch(int maxItems, JArray criteria) => new JObject { ["maxItems"] = maxItems, ["sortByObjectID"] = true, ["searchCriteria"] = criteria }.ToString(Formatting.None);
+
+            /// <summary>A policy search; without criteria it is the smallest authenticated read there is.</summary>
+            public static JObject PolicySearch(int maxItems, JArray criteria = null)
+            {
+                var body = new JObject { ["maxItems"] = maxItems };
+                if (criteria != null)
+                {
+                    body["searchCriteria"] = criteria;
+                }
+
+                return body;
+            }
+
+            public static JObject Id(long value, string test) => new JObject { ["idValue"] = value, ["idTest"] = test };
+
+            public static JObject PolicyId(int id) => new JObject { ["fieldName"] = "policyID", ["numericTest"] = Equal, ["numericValue"] = id };
+
+            public static JObject HostName(NamePattern name) => new JObject
+            {
+                ["fieldName"] = "hostName",
+                ["stringTest"] = Equal,
+                ["stringValue"] = ToServerWildcard(name),
+                ["stringWildcards"] = name.HasWildcards,
+            };
+
+            public static JObject Name(string name) => new JObject { ["fieldName"] = "name", ["stringTest"] = Equal, ["stringValue"] = name, ["stringWildcards"] = false };
+
+            /// <summary>PowerShell wildcards to the manager's: * is %, ? is _; a character class matches one character there and is checked here.</summary>
+            public static string ToServerWildcard(NamePattern name)
+            {
+                if (!name.HasWildcards)
+                {
+                    return name.Text;
+                }
+
+                var sb = new StringBuilder();
+                var text = name.Text;
+                for (int i = 0; i < text.Length; i++)
+                {
+                    var c = text[i];
+                    if (c == '*')
+                    {
+                        sb.Append('%');
+                    }
+                    else if (c == '?')
+                    {
+                        sb.Append('_');
+                    }
+                    else if (c == '[')
+                    {
+                        var close = text.IndexOf(']', i + 1);
+                        sb.Append('_');
+                        i = close < 0 ? text.Length : close;
+                    }
+                    else if (c == '`' && i + 1 < text.Length)
+                    {
+                        sb.Append(text[++i]);
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+                }
+
+                return sb.ToString();
+            }
         }
     }
 }

@@ -3,14 +3,15 @@ using System.Security;
 
 namespace EndpointAdmin.Http
 {
-    /// <summary>How to reach a manager: everything Connect-AgentManager binds, validated once here.</summary>
+    /// <summary>How to reach a manager: everything Connect-AgentManager binds, validated once by ManagerConnector.</summary>
     internal sealed class ConnectionOptions
     {
         public const int DefaultTimeoutSec = 100;
         public const int DefaultMaximumRetryCount = 3;
         public const int DefaultRetryIntervalSec = 2;
 
-        public Uri BaseUri { get; set; }
+        /// <summary>The manager's URI as the user gave it (validated by UriRules); each product's factory derives its API root from it.</summary>
+        public Uri ManagerUri { get; set; }
 
         /// <summary>The API key, encrypted in memory; turned into a header value only while a request is sent.</summary>
         public SecureString ApiKey { get; set; }

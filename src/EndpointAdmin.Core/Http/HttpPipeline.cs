@@ -2,13 +2,13 @@ using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Threading;
@@ -28,29 +28,27 @@ namespace EndpointAdmin.Http
     internal sealed class HttpPipeline : IDisposable
     {
         private readonly HttpClient _client;
+        private readonly Uri _baseUri;
         private readonly ConnectionOptions _options;
-        private readonly Action<HttpRequestMessage, string> _authenticate;
+        private readonly IRequestAuthenticator _authenticator;
         private readonly RetryPolicy _retry;
         private readonly SemaphoreSlim _oneAtATime;
         private readonly object _renewGate = new object();
         private string _certificateProblem;
         private int _credentialGeneration;
-
-        // oneRequestAtATime: for managers whose API connection is stateful and synchronous (Kaspersky
-        // Security Center): one pooled connection and one request on it at a time, whatever the caller does.
-        public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage> authenticate, HttpMessageHandler handler = null, bool oneRequestAtATime = false)
-            : this(options, (request, body) => authenticate(request), handler, oneRequestAtATime)
-        {
-        }
+        private int _requestCount;
 
         /// <summary>
-        /// A pipeline whose authentication sees each attempt's absolute request URI and the exact body
-        /// text sent, for managers that sign every request over both (Apex Central's JWT checksum).
+        /// A pipeline to the API below <paramref name="baseUri"/>, whose requests <paramref name="authenticator"/>
+        /// signs. oneRequestAtATime: for managers whose API connection is stateful and synchronous
+        /// (a session bound to its TCP connection): one pooled connection and one request on it at a
+        /// time, whatever the caller does.
         /// </summary>
-        public HttpPipeline(ConnectionOptions options, Action<HttpRequestMessage, string> authenticate, HttpMessageHandler handler = null, bool oneRequestAtATime = false)
+        public HttpPipeline(Uri baseUri, ConnectionOptions options, IRequestAuthenticator authenticator, HttpMessageHandler handler = null, bool oneRequestAtATime = false)
         {
+            _baseUri = baseUri;
             _options = options;
-            _authenticate = authenticate;
+            _authenticator = authenticator;
             _retry = new RetryPolicy(options.MaximumRetryCount, TimeSpan.FromSeconds(options.RetryIntervalSec));
             _oneAtATime = oneRequestAtATime ? new SemaphoreSlim(1, 1) : null;
             if (handler == null)
@@ -68,7 +66,7 @@ namespace EndpointAdmin.Http
             {
                 // Each request gets its own deadline (it also covers reading the body); see Send.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-                BaseAddress = options.BaseUri,
+                BaseAddress = baseUri,
             };
         }
 
@@ -78,30 +76,7 @@ namespace EndpointAdmin.Http
         /// <summary>Requests sent, retries included (for -Verbose summaries and tests).</summary>
         public int RequestCount => _requestCount;
 
-        private int _requestCount;
-
-        /// <summary>
-        /// Renews a session the manager dropped (answered 401 or 403 to a request that carried it):
-        /// signs in again and returns normally, or throws the sign-in failure. Called at most once
-        /// per request, never for the sign-in request itself (see <see cref="IsSignIn"/>), and only
-        /// by the first of several requests that failed with the same session.
-        /// </summary>
-        public Action<CancellationToken> Renew { get; set; }
-
-        /// <summary>Which request signs in, so its own 401 is a failure and not a reason to renew.</summary>
-        public Func<string, bool> IsSignIn { get; set; } = _ => false;
-
-        /// <summary>Further secrets (a password, a session ID) masked in every message the pipeline builds.</summary>
-        public Func<SecureString[]> Secrets { get; set; } = () => new SecureString[0];
-
-        private SecureString[] AllSecrets()
-        {
-            var more = Secrets() ?? new SecureString[0];
-            var all = new SecureString[more.Length + 1];
-            all[0] = _options.ApiKey;
-            Array.Copy(more, 0, all, 1, more.Length);
-            return all;
-        }
+        private SecureString[] Secrets() => _authenticator.Secrets.ToArray();
 
         private HttpClientHandler CreateHandler()
         {
@@ -129,75 +104,13 @@ namespace EndpointAdmin.Http
 
         private bool ValidateCertificate(HttpRequestMessage request, X509Certificate2 certificate, X509Chain chain, SslPolicyErrors errors)
         {
-            if (_options.SkipCertificateCheck)
+            if (CertificatePin.Accepts(_options, certificate, errors, out var problem))
             {
                 return true;
             }
 
-            if (!string.IsNullOrEmpty(_options.CertificateThumbprint))
-            {
-                if (certificate != null && ThumbprintMatches(certificate, _options.CertificateThumbprint))
-                {
-                    return true;
-                }
-
-                _certificateProblem = "its thumbprint " + Describe(certificate) + " is not the pinned " + _options.CertificateThumbprint;
-                return false;
-            }
-
-            if (errors == SslPolicyErrors.None)
-            {
-                return true;
-            }
-
-            _certificateProblem = errors + " for " + Describe(certificate);
+            _certificateProblem = problem;
             return false;
-        }
-
-        private static string Describe(X509Certificate2 certificate)
-        {
-            return certificate == null ? "(none)" : "'" + certificate.Subject + "' SHA-1 " + certificate.Thumbprint + " SHA-256 " + Sha256(certificate);
-        }
-
-        /// <summary>A pin is the SHA-1 (what Windows shows) or SHA-256 hex thumbprint, with or without separators.</summary>
-        public static bool ThumbprintMatches(X509Certificate2 certificate, string pin)
-        {
-            var normalized = NormalizeThumbprint(pin);
-            return string.Equals(normalized, certificate.Thumbprint, StringComparison.OrdinalIgnoreCase)
-                || string.Equals(normalized, Sha256(certificate), StringComparison.OrdinalIgnoreCase);
-        }
-
-        public static string NormalizeThumbprint(string pin)
-        {
-            var sb = new StringBuilder(pin.Length);
-            foreach (var c in pin)
-            {
-                if (Uri.IsHexDigit(c))
-                {
-                    sb.Append(char.ToUpperInvariant(c));
-                }
-                else if (c != ':' && c != ' ' && c != '-')
-                {
-                    return null;
-                }
-            }
-
-            return sb.Length == 40 || sb.Length == 64 ? sb.ToString() : null;
-        }
-
-        private static string Sha256(X509Certificate2 certificate)
-        {
-            using (var sha = SHA256.Create())
-            {
-                var hash = sha.ComputeHash(certificate.RawData);
-                var sb = new StringBuilder(64);
-                foreach (var b in hash)
-                {
-                    sb.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-                }
-
-                return sb.ToString();
-            }
         }
 
         /// <summary>
@@ -273,7 +186,7 @@ namespace EndpointAdmin.Http
                                     request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
                                 }
 
-                                _authenticate(request, jsonBody ?? string.Empty);
+                                _authenticator.Apply(request, jsonBody ?? string.Empty);
                                 Interlocked.Increment(ref _requestCount);
                                 response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
                             }
@@ -290,7 +203,7 @@ namespace EndpointAdmin.Http
                             }
 
                             var server = await ReadServerMessage(response).ConfigureAwait(false);
-                            retryAfter = RetryAfter(response);
+                            retryAfter = RetryPolicy.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
                             retryable = RetryPolicy.MayRetry(safe, response.StatusCode);
                             var (id, kind) = HttpStatusMap.Map(response.StatusCode);
                             failure = new EndpointAdminException(
@@ -319,7 +232,7 @@ namespace EndpointAdmin.Http
                         }
                         catch (HttpRequestException ex) when (IsCertificateFailure(ex))
                         {
-                            throw new EndpointAdminException(ErrorIds.ManagerCertificateRejected, ErrorKind.SecurityError, _options.BaseUri.ToString(), "The manager's TLS certificate was rejected: " + (_certificateProblem ?? Redactor.Redact(Innermost(ex).Message)) + ".", ex)
+                            throw new EndpointAdminException(ErrorIds.ManagerCertificateRejected, ErrorKind.SecurityError, _baseUri.ToString(), "The manager's TLS certificate was rejected: " + (_certificateProblem ?? Redactor.Redact(Innermost(ex).Message)) + ".", ex)
                             {
                                 RecommendedAction = "Install a certificate the machine trusts on the manager, or pin the one it has with -CertificateThumbprint after checking it, or (for a lab) use -SkipCertificateCheck.",
                             };
@@ -328,7 +241,7 @@ namespace EndpointAdmin.Http
                         {
                             Trace(method, path, "connection failed", watch, attempt);
                             retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                            failure = new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _options.BaseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, AllSecrets()), ex)
+                            failure = new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _baseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, Secrets()), ex)
                             {
                                 RecommendedAction = "Check that the manager is reachable (name, port, proxy) and try again.",
                             };
@@ -337,7 +250,7 @@ namespace EndpointAdmin.Http
                         {
                             Trace(method, path, "unreadable body", watch, attempt);
                             retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                            failure = new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, AllSecrets()), ex);
+                            failure = new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, Secrets()), ex);
                         }
                         finally
                         {
@@ -350,7 +263,7 @@ namespace EndpointAdmin.Http
                     _oneAtATime?.Release();
                 }
 
-                if (!renewed && Renew != null && (failure.StatusCode == 401 || failure.StatusCode == 403) && !IsSignIn(path))
+                if (!renewed && _authenticator.CanRenew && (failure.StatusCode == 401 || failure.StatusCode == 403) && !_authenticator.IsSignIn(path))
                 {
                     // The manager dropped the session (expiry, restart): sign in again once and resend;
                     // nothing was done with the refused request, so a write may be resent too.
@@ -389,7 +302,7 @@ namespace EndpointAdmin.Http
                 }
 
                 Log.Enqueue("session refused by the manager; signing in again");
-                Renew(cancel);
+                _authenticator.Renew(cancel);
                 Interlocked.Increment(ref _credentialGeneration);
             }
         }
@@ -417,22 +330,6 @@ namespace EndpointAdmin.Http
             return ex;
         }
 
-        private static TimeSpan? RetryAfter(HttpResponseMessage response)
-        {
-            var header = response.Headers.RetryAfter;
-            if (header == null)
-            {
-                return null;
-            }
-
-            if (header.Delta.HasValue)
-            {
-                return header.Delta;
-            }
-
-            return header.Date.HasValue ? RetryPolicy.ParseRetryAfter(header.Date.Value.ToString("r", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow) : null;
-        }
-
         /// <summary>The server's own words: {"message": ...} when it sends JSON, else the start of the text.</summary>
         private async Task<string> ReadServerMessage(HttpResponseMessage response)
         {
@@ -446,34 +343,7 @@ namespace EndpointAdmin.Http
                 return null;
             }
 
-            return Redactor.Redact(ServerMessage(text), AllSecrets());
-        }
-
-        public static string ServerMessage(string body)
-        {
-            if (string.IsNullOrWhiteSpace(body))
-            {
-                return null;
-            }
-
-            body = body.Trim();
-            if (body.StartsWith("{", StringComparison.Ordinal))
-            {
-                try
-                {
-                    var message = JObject.Parse(body)["message"];
-                    if (message != null && message.Type == JTokenType.String)
-                    {
-                        return (string)message;
-                    }
-                }
-                catch (JsonException)
-                {
-                    // Not JSON after all: fall through to the text.
-                }
-            }
-
-            return body.Length > 500 ? body.Substring(0, 500) + "…" : body;
+            return Redactor.Redact(ServerText.Of(text), Secrets());
         }
 
         private void Trace(HttpMethod method, string path, string outcome, Stopwatch watch, int attempt)
@@ -485,26 +355,6 @@ namespace EndpointAdmin.Http
         {
             _client.Dispose();
             _oneAtATime?.Dispose();
-        }
-
-        /// <summary>
-        /// The proxy the user named, for every request of the session. WebProxy would quietly go
-        /// direct for some hosts (loopback, its bypass list); -Proxy means this proxy.
-        /// </summary>
-        private sealed class ExplicitProxy : IWebProxy
-        {
-            private readonly Uri _proxy;
-
-            public ExplicitProxy(Uri proxy)
-            {
-                _proxy = proxy;
-            }
-
-            public ICredentials Credentials { get; set; }
-
-            public Uri GetProxy(Uri destination) => _proxy;
-
-            public bool IsBypassed(Uri host) => false;
         }
     }
 }

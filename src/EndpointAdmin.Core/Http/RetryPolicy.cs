@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
+using System.Net.Http.Headers;
 
 namespace EndpointAdmin.Http
 {
@@ -76,6 +77,22 @@ namespace EndpointAdmin.Http
             }
 
             return null;
+        }
+
+        /// <summary>The wait an answer's Retry-After header asks for (delta-seconds or an HTTP-date); null when it has none.</summary>
+        public static TimeSpan? RetryAfter(RetryConditionHeaderValue header, DateTimeOffset now)
+        {
+            if (header == null)
+            {
+                return null;
+            }
+
+            if (header.Delta.HasValue)
+            {
+                return header.Delta;
+            }
+
+            return header.Date.HasValue ? ParseRetryAfter(header.Date.Value.ToString("r", CultureInfo.InvariantCulture), now) : null;
         }
 
         public static bool IsSafeMethod(HttpMethod method) => method == HttpMethod.Get || method == HttpMethod.Head;

@@ -6,7 +6,6 @@ using System.Net.Http;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
-using EndpointAdmin.Catalog;
 using EndpointAdmin.Errors;
 using Newtonsoft.Json.Linq;
 
@@ -18,7 +17,8 @@ namespace EndpointAdmin.Kaspersky
     /// one map from KSC error codes to the module's errors. Confirmed against the KSC Open API
     /// reference (support.kaspersky.com/help/KSC/*/KSCAPI): Session.StartSession/Ping/EndSession
     /// and X-KSC-Session; HostGroup.FindHosts, GetHostInfo, UpdateHost, UpdateHostsMultiple,
-    /// AddHostsForSync (strActionGuid out), GetGroupInfo (group attributes, "name"); AsyncActionStateChecker.CheckActionState (bFinalized,
+    /// AddHostsForSync and AddGroupHostsForSync (strActionGuid out), GetGroupInfo (group attributes,
+    /// "name"); AsyncActionStateChecker.CheckActionState (wstrActionGuid in; bFinalized,
     /// bSuccededFinalized, lStateCode, pStateData, lNextCheckDelay; same connection as the action);
     /// the error codes in ErrorMap. Choices the public reference could not confirm are marked
     /// UNCONFIRMED here and only here; the about topic repeats them for users.
@@ -37,6 +37,12 @@ namespace EndpointAdmin.Kaspersky
         public const string CheckActionState = "AsyncActionStateChecker.CheckActionState";
         public const string UpdateHost = "HostGroup.UpdateHost";
         public const string GetGroupInfo = "HostGroup.GetGroupInfo";
+
+        /// <summary>The action GUID as AddHostsForSync and AddGroupHostsForSync return it (an out parameter).</summary>
+        public const string ActionGuidOut = "strActionGuid";
+
+        /// <summary>The action GUID as CheckActionState takes it (an in parameter): the same value under another name.</summary>
+        public const string ActionGuidIn = "wstrActionGuid";
 
         public const string SessionHeader = "X-KSC-Session";
         public const string VirtualServerHeader = "X-KSC-VServer";
@@ -112,6 +118,23 @@ namespace EndpointAdmin.Kaspersky
             Http.Redactor.WithPlainText(password, p => pass = Base64(p));
             return "user=\"" + Base64(user) + "\", pass=\"" + pass + "\", domain=\"" + (domain ?? string.Empty) + "\", internal=\"" + (string.IsNullOrEmpty(domain) ? "1" : "0") + "\"";
         }
+
+        /// <summary>HostGroup.FindHosts over this virtual server only (no slave servers), with an accessor that lives AccessorLifetimeSeconds.</summary>
+        public static JObject FindHostsArgs(string filter, IEnumerable<string> fields) => new JObject
+        {
+            ["wstrFilter"] = filter,
+            ["vecFieldsToReturn"] = new JArray(fields.Cast<object>().ToArray()),
+            ["vecFieldsToOrder"] = new JArray(),
+            ["pParams"] = new JObject { ["KLSRVH_SLAVE_REC_DEPTH"] = 0, ["KLGRP_FIND_FROM_CUR_VS_ONLY"] = true },
+            ["lMaxLifeTime"] = AccessorLifetimeSeconds,
+        };
+
+        public static JObject AddHostsForSyncArgs(IEnumerable<string> hostIds) => new JObject { ["pHostNames"] = new JArray(hostIds.Cast<object>().ToArray()), ["strSSType"] = string.Empty };
+
+        /// <summary>The GUID of the action an AddHostsForSync answer started; null when it names none.</summary>
+        public static string ActionGuid(JToken answer) => String(answer?[ActionGuidOut]);
+
+        public static JObject CheckActionStateArgs(string actionGuid) => new JObject { [ActionGuidIn] = actionGuid };
 
         public static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text ?? string.Empty));
 

@@ -36,14 +36,15 @@ namespace EndpointAdmin.Managers
             throw new EndpointAdminException(errorId, ErrorKind.InvalidArgument, value, what + " must be Unlimited or a whole number from " + min + " to " + max + "; '" + value + "' is not.");
         }
 
-        public static HeartbeatChange Validate(int? interval, IReadOnlyCollection<int> allowedIntervals, string missed, int missedMax, string clock, int clockMax, bool? offline, IEnumerable<HeartbeatSetting> inherit)
+        /// <summary>Checks the values against the manager's <paramref name="limits"/> and their combination with -Inherit.</summary>
+        public static HeartbeatChange Validate(int? interval, HeartbeatLimits limits, string missed, string clock, bool? offline, IEnumerable<HeartbeatSetting> inherit)
         {
             var change = new HeartbeatChange();
             if (interval.HasValue)
             {
-                if (!new HashSet<int>(allowedIntervals).Contains(interval.Value))
+                if (!new HashSet<int>(limits.AllowedIntervals).Contains(interval.Value))
                 {
-                    throw new EndpointAdminException(ErrorIds.HeartbeatIntervalInvalid, ErrorKind.InvalidArgument, interval.Value, "-IntervalMinutes " + interval.Value + " is not a heartbeat interval the manager accepts. Use one of: " + string.Join(", ", allowedIntervals) + ".");
+                    throw new EndpointAdminException(ErrorIds.HeartbeatIntervalInvalid, ErrorKind.InvalidArgument, interval.Value, "-IntervalMinutes " + interval.Value + " is not a heartbeat interval the manager accepts. Use one of: " + string.Join(", ", limits.AllowedIntervals) + ".");
                 }
 
                 change.IntervalMinutes = interval;
@@ -51,12 +52,12 @@ namespace EndpointAdmin.Managers
 
             if (missed != null)
             {
-                change.MissedHeartbeatsBeforeAlert = ParseLimit(missed, 1, missedMax, ErrorIds.HeartbeatThresholdInvalid, "-MissedHeartbeatsBeforeAlert");
+                change.MissedHeartbeatsBeforeAlert = ParseLimit(missed, 1, limits.MaximumMissedThreshold, ErrorIds.HeartbeatThresholdInvalid, "-MissedHeartbeatsBeforeAlert");
             }
 
             if (clock != null)
             {
-                change.MaximumClockChangeMinutes = ParseLimit(clock, 1, clockMax, ErrorIds.HeartbeatClockChangeInvalid, "-MaximumClockChange (minutes)");
+                change.MaximumClockChangeMinutes = ParseLimit(clock, 1, limits.MaximumClockChangeMinutes, ErrorIds.HeartbeatClockChangeInvalid, "-MaximumClockChange (minutes)");
             }
 
             change.RaiseOfflineErrorsForInactiveVMs = offline;

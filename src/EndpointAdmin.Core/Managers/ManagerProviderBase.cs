@@ -1,19 +1,32 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
+using EndpointAdmin.Http;
 
 namespace EndpointAdmin.Managers
 {
     /// <summary>
     /// A provider that supports only part of the cmdlet family overrides what it declares; every
     /// other operation is the one NotSupported error that names the product's console page, so a
-    /// missing API can never turn into a silent no-op.
+    /// missing API can never turn into a silent no-op. It owns the pipeline its factory built and
+    /// disposes it with the session.
     /// </summary>
     internal abstract class ManagerProviderBase : IAgentManagerProvider
     {
+        protected ManagerProviderBase(HttpPipeline http = null)
+        {
+            Http = http;
+        }
+
         public abstract ManagerProduct Product { get; }
 
         public abstract IReadOnlyCollection<ManagerCapability> Capabilities { get; }
+
+        public ConcurrentQueue<string> Log => Http?.Log;
+
+        /// <summary>The session's one pipeline: the provider's requests and nothing else go through it.</summary>
+        protected HttpPipeline Http { get; }
 
         public abstract string ConsolePath(ManagerCapability capability);
 
@@ -30,11 +43,15 @@ namespace EndpointAdmin.Managers
 
         public virtual HeartbeatPolicy GetHeartbeatPolicy(PolicyTarget target, CancellationToken cancel) => throw Missing(ManagerCapability.ReadHeartbeatPolicy);
 
+        public virtual HeartbeatLimits HeartbeatLimits => throw Missing(ManagerCapability.WriteHeartbeatPolicy);
+
         public virtual PolicyTarget ResolveTarget(PolicyTarget target, CancellationToken cancel) => throw Missing(ManagerCapability.ReadHeartbeatPolicy);
 
         public virtual void CheckChange(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel) => throw Missing(ManagerCapability.WriteHeartbeatPolicy);
 
         public virtual HeartbeatPolicy SetHeartbeatPolicy(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel) => throw Missing(ManagerCapability.WriteHeartbeatPolicy);
+
+        public virtual int DefaultHeartbeatRulePort => throw Missing(ManagerCapability.CreateHeartbeatFirewallRule);
 
         public virtual HeartbeatFirewallRule NewHeartbeatFirewallRule(HeartbeatRuleRequest request, CancellationToken cancel) => throw Missing(ManagerCapability.CreateHeartbeatFirewallRule);
 
@@ -52,16 +69,23 @@ namespace EndpointAdmin.Managers
 
         public virtual void SetProxy(ProxyPurpose purpose, PolicyTarget target, int? proxyId, CancellationToken cancel) => throw Missing(proxyId == null ? ManagerCapability.SetProxyByAddress : ManagerCapability.SetProxyById);
 
-        public virtual void SetServerCommunication(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetServerCommunication);
+        public virtual void SetServerCommunication(ServerCommunicationRequest request, CommandFeedback feedback, CancellationToken cancel) => throw MissingAgentSetting(ManagerCapability.SetServerCommunication);
 
-        public virtual void SetAgentServerProxy(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetAgentServerProxy);
+        public virtual void SetAgentServerProxy(AgentServerProxyRequest request, CommandFeedback feedback, CancellationToken cancel) => throw MissingAgentSetting(ManagerCapability.SetAgentServerProxy);
 
-        public virtual void SetFirewallSettings(SettingsChange change, CancellationToken cancel) => throw Missing(ManagerCapability.SetFirewallSettings);
+        public virtual void SetFirewallSettings(FirewallSettingsRequest request, CommandFeedback feedback, CancellationToken cancel) => throw MissingAgentSetting(ManagerCapability.SetFirewallSettings);
 
         public virtual void Dispose()
         {
+            Http?.Dispose();
         }
 
         protected Errors.EndpointAdminException Missing(ManagerCapability capability) => ManagerCapabilities.NotSupported(this, capability, null);
+
+        /// <summary>The agent settings of the Apex One documents, refused by a product whose console has no such page.</summary>
+        private Errors.EndpointAdminException MissingAgentSetting(ManagerCapability capability)
+        {
+            return ManagerCapabilities.NotSupported(this, capability, ConsolePath(capability) == null ? "this is an Apex One setting, which " + Product + " does not have" : null);
+        }
     }
 }

@@ -92,7 +92,7 @@ namespace EndpointAdmin
 
     /// <summary>
     /// A connection to an agent manager. It holds no readable secret: the key lives, encrypted in
-    /// memory, inside the connection the session refers to, which never serializes.
+    /// memory, inside the provider the session refers to, which never serializes.
     /// </summary>
     public sealed class AgentManagerSession
     {
@@ -120,8 +120,8 @@ namespace EndpointAdmin
 
         public bool IsOpen { get; set; }
 
-        /// <summary>The live connection; internal, so neither scripts nor the serializer see it.</summary>
-        internal Managers.ManagerConnection Connection { get; set; }
+        /// <summary>The live provider, opaque here and resolved by ManagerConnector; internal, so neither scripts nor the serializer see it.</summary>
+        internal object Handle { get; set; }
 
         public override string ToString()
         {

@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Security;
 using EndpointAdmin.Http;
 using EndpointAdmin.Internal;
-using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
 {
@@ -91,9 +90,10 @@ namespace EndpointAdmin.Commands
             AgentManagerSession session = null;
             Must(() =>
             {
-                var uri = ManagerConnector.ParseUri(Uri, "-Uri");
+                var uri = UriRules.Parse(Uri, "-Uri");
                 var options = new ConnectionOptions
                 {
+                    ManagerUri = uri,
                     ApiKey = ApiKey,
                     ApplicationId = ApplicationId,
                     UserName = Credential?.UserName,
@@ -102,7 +102,7 @@ namespace EndpointAdmin.Commands
                     Domain = Domain,
                     CertificateThumbprint = CertificateThumbprint,
                     SkipCertificateCheck = SkipCertificateCheck,
-                    Proxy = Proxy == null ? null : ManagerConnector.ParseUri(Proxy, "-Proxy"),
+                    Proxy = Proxy == null ? null : UriRules.Parse(Proxy, "-Proxy"),
                     ProxyUserName = ProxyCredential?.UserName,
                     ProxyPassword = ProxyCredential?.Password,
                     NoProxy = NoProxy,
@@ -110,14 +110,14 @@ namespace EndpointAdmin.Commands
                     MaximumRetryCount = MaximumRetryCount,
                     RetryIntervalSec = RetryIntervalSec,
                 };
-                ManagerConnector.Validate(Product, options);
+                var factory = ManagerProviders.Connector.Validate(Product, options);
                 if (SkipCertificateCheck)
                 {
                     WriteWarning("-SkipCertificateCheck: the manager's certificate is not checked, so anyone between here and " + uri.Host + " can read the credentials. Pin the certificate with -CertificateThumbprint instead.");
                 }
 
                 WriteVerbose("Connecting to " + Product + " at " + uri.GetLeftPart(UriPartial.Path) + ".");
-                session = ManagerConnector.Connect(Product, uri, options, Cancel);
+                session = ManagerProviders.Connector.Connect(factory, options, Cancel);
             });
 
             SessionStore.Default = session;

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Internal;
+using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
 {
@@ -21,8 +22,7 @@ namespace EndpointAdmin.Commands
                 return;
             }
 
-            session.Connection?.Dispose();
-            session.IsOpen = false;
+            ManagerConnector.Close(session);
             if (ReferenceEquals(SessionStore.Default, session))
             {
                 SessionStore.Default = null;

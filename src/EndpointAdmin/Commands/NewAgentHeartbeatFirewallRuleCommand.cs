@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using EndpointAdmin.DeepSecurity;
+using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -29,8 +29,9 @@ namespace EndpointAdmin.Commands
         [ValidateNotNullOrEmpty]
         public string[] SourceMacAddress { get; set; }
 
+        /// <summary>The agent's heartbeat listening port; the manager's default when omitted.</summary>
         [Parameter]
-        public int Port { get; set; } = DeepSecurityWire.DefaultAgentListeningPort;
+        public int Port { get; set; }
 
         [Parameter]
         public HeartbeatRuleAction Action { get; set; } = HeartbeatRuleAction.ForceAllow;
@@ -43,6 +44,10 @@ namespace EndpointAdmin.Commands
         {
             base.BeginProcessing();
             Require(ManagerCapability.CreateHeartbeatFirewallRule);
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(Port)))
+            {
+                Port = Provider.DefaultHeartbeatRulePort;
+            }
         }
 
         protected override void ProcessRecord()

@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using EndpointAdmin.ApexCentral;
-using EndpointAdmin.Diagnostics;
 using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
@@ -62,35 +59,19 @@ namespace EndpointAdmin.Commands
         {
             Try(() =>
             {
-                var change = ApexOneSettings.ValidateFirewallSettings(
-                    Bound<bool>(nameof(EnableFirewall)),
-                    Bound<bool>(nameof(SendLogToServer)),
-                    Bound<int>(nameof(LogSendingIntervalMinutes)),
-                    Bound<bool>(nameof(UpdateDriverOnlyAfterRestart)),
-                    Bound<bool>(nameof(SendHourlyLogCount)),
-                    Bound<bool>(nameof(CertifiedSafeSoftwareService)));
-                var proxy = ProxyUri == null ? null : ManagerConnector.ParseUri(ProxyUri, "-ProxyUri");
-                if (CertifiedSafeSoftwareService && MyInvocation.BoundParameters.ContainsKey(nameof(CertifiedSafeSoftwareService)) && _agentIds.Count > 0)
+                var request = new FirewallSettingsRequest
                 {
-                    var agents = Provider.GetAgents(new AgentQuery { Ids = _agentIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList() }, null, Cancel).ToList();
-                    foreach (var missing in _agentIds.Distinct(StringComparer.OrdinalIgnoreCase).Where(id => !agents.Any(a => string.Equals(a.Id, id, StringComparison.OrdinalIgnoreCase))))
-                    {
-                        WriteWarning("The manager has no agent with ID " + missing + "; its proxy path was not checked.");
-                    }
-
-                    WriteVerbose("Checking the proxy path of " + agents.Count + " agent(s) before the Certified Safe Software Service is enabled.");
-                    foreach (var warning in CertifiedSafeSoftwareCheck.Run(agents, proxy, new ConnectionTester(), TimeSpan.FromSeconds(TimeoutSec), Cancel))
-                    {
-                        WriteWarning(warning);
-                    }
-                }
-
-                ApexOneSettings.RequireApi(Provider, ManagerCapability.SetFirewallSettings, change);
-
-                if (ShouldProcess("the global agent settings of " + Provider.Product, "Set " + change.Describe()))
-                {
-                    Provider.SetFirewallSettings(change, Cancel);
-                }
+                    EnableFirewall = Bound<bool>(nameof(EnableFirewall)),
+                    SendLogToServer = Bound<bool>(nameof(SendLogToServer)),
+                    LogSendingIntervalMinutes = Bound<int>(nameof(LogSendingIntervalMinutes)),
+                    UpdateDriverOnlyAfterRestart = Bound<bool>(nameof(UpdateDriverOnlyAfterRestart)),
+                    SendHourlyLogCount = Bound<bool>(nameof(SendHourlyLogCount)),
+                    CertifiedSafeSoftwareService = Bound<bool>(nameof(CertifiedSafeSoftwareService)),
+                    AgentIds = _agentIds,
+                    ProxyUri = ProxyUri,
+                    Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                };
+                Provider.SetFirewallSettings(request, Feedback, Cancel);
             });
             base.EndProcessing();
         }

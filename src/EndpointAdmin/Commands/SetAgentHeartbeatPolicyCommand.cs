@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using EndpointAdmin.DeepSecurity;
 using EndpointAdmin.Errors;
 using EndpointAdmin.Managers;
 
@@ -53,11 +52,9 @@ namespace EndpointAdmin.Commands
             {
                 var change = HeartbeatSettings.Validate(
                     IntervalMinutes,
-                    DeepSecurityWire.AllowedIntervals,
+                    Provider.HeartbeatLimits,
                     MissedHeartbeatsBeforeAlert,
-                    DeepSecurityWire.MaximumMissedThreshold,
                     MaximumClockChange,
-                    DeepSecurityWire.MaximumClockChangeMinutes,
                     RaiseOfflineErrorsForInactiveVMs,
                     (Inherit ?? new string[0]).Select(s => (HeartbeatSetting)Enum.Parse(typeof(HeartbeatSetting), s, true)));
                 if (change.IsEmpty)

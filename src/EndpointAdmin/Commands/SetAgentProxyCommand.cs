@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using EndpointAdmin.ApexCentral;
 using EndpointAdmin.Errors;
+using EndpointAdmin.Http;
+using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
 namespace EndpointAdmin.Commands
@@ -78,7 +79,7 @@ namespace EndpointAdmin.Commands
                 if (ParameterSetName == ByAddress)
                 {
                     // Checked first so the user learns what the product offers before anything else.
-                    ManagerConnector.ParseUri(ProxyUri, "-ProxyUri");
+                    UriRules.Parse(ProxyUri, "-ProxyUri");
                     Provider.SetProxy(Purpose, target, null, Cancel);
                     return;
                 }
@@ -110,14 +111,7 @@ namespace EndpointAdmin.Commands
             }
 
             var mode = ParameterSetName == Direct ? AgentServerProxyMode.None : ParameterSetName == SystemSettings ? AgentServerProxyMode.System : AgentServerProxyMode.Manual;
-            var change = ApexOneSettings.ValidateAgentServerProxy(mode, ProxyUri, ProxyCredential?.UserName, ProxyCredential?.Password != null && ProxyCredential.Password.Length > 0);
-            change.Secret = ProxyCredential?.Password;
-            ApexOneSettings.RequireApi(Provider, ManagerCapability.SetAgentServerProxy, change);
-
-            if (ShouldProcess("the agent-server communication of " + Provider.Product, "Set " + change.Describe()))
-            {
-                Provider.SetAgentServerProxy(change, Cancel);
-            }
+            Provider.SetAgentServerProxy(new AgentServerProxyRequest { Mode = mode, ProxyUri = ProxyUri, UserName = ProxyCredential?.UserName, Password = ProxyCredential?.Password }, Feedback, Cancel);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EndpointAdmin.ApexCentral;
 using EndpointAdmin.Internal;
 using EndpointAdmin.Managers;
 
@@ -30,15 +29,13 @@ namespace EndpointAdmin.Commands
         {
             Try(() =>
             {
-                var port = MyInvocation.BoundParameters.ContainsKey(nameof(ListeningPort)) ? ListeningPort : (int?)null;
-                var change = ApexOneSettings.ValidateServerCommunication(ServerAddress, port, AgentVersion);
-                WriteWarning("Security Agents already installed lose the connection to the server when its names/addresses or listening port change, and the only way to re-establish it is to redeploy them. Make these changes before installing agents.");
-                ApexOneSettings.RequireApi(Provider, ManagerCapability.SetServerCommunication, change);
-
-                if (ShouldProcess("the agent-server communication of " + Provider.Product, "Set " + change.Describe()))
+                var request = new ServerCommunicationRequest
                 {
-                    Provider.SetServerCommunication(change, Cancel);
-                }
+                    ServerAddresses = ServerAddress,
+                    ListeningPort = MyInvocation.BoundParameters.ContainsKey(nameof(ListeningPort)) ? ListeningPort : (int?)null,
+                    AgentVersion = AgentVersion,
+                };
+                Provider.SetServerCommunication(request, Feedback, Cancel);
             });
         }
     }

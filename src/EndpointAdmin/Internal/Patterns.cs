@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using EndpointAdmin.Catalog;
 
 namespace EndpointAdmin.Internal
 {

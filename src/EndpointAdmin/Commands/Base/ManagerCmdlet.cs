@@ -17,9 +17,10 @@ namespace EndpointAdmin.Commands
         [ValidateNotNull]
         public AgentManagerSession Session { get; set; }
 
-        internal ManagerConnection Connection { get; private set; }
+        internal IAgentManagerProvider Provider { get; private set; }
 
-        internal IAgentManagerProvider Provider => Connection.Provider;
+        /// <summary>Where a provider's warnings and verbose lines go: this cmdlet's streams.</summary>
+        internal CommandFeedback Feedback => new CommandFeedback(WriteWarning, WriteVerbose);
 
         protected override void BeginProcessing()
         {
@@ -32,7 +33,8 @@ namespace EndpointAdmin.Commands
                 });
             }
 
-            if (session.Connection == null || session.Connection.IsDisposed)
+            var provider = ManagerConnector.Provider(session);
+            if (provider == null)
             {
                 Terminate(new EndpointAdminException(ErrorIds.ManagerSessionClosed, ErrorKind.InvalidOperation, session.ToString(), "Session " + session.Id + " to " + session.Uri + " is closed (disconnected, or it came from another process).")
                 {
@@ -40,7 +42,7 @@ namespace EndpointAdmin.Commands
                 });
             }
 
-            Connection = session.Connection;
+            Provider = provider;
         }
 
         protected override void EndProcessing()
@@ -57,7 +59,7 @@ namespace EndpointAdmin.Commands
         /// <summary>Writes the pipeline's debug lines (already redacted) from this thread.</summary>
         protected override void Flush()
         {
-            var log = Connection?.Pipeline?.Log;
+            var log = Provider?.Log;
             if (log == null)
             {
                 return;
