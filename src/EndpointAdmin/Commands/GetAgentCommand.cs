@@ -55,7 +55,12 @@ namespace EndpointAdmin.Commands
             {
                 foreach (var agent in Provider.GetAgents(query, n => Progress(1, Activity, n + " agent(s)"), Cancel))
                 {
-                    found.Add(agent.Id);
+                    // Only asked-for IDs are checked afterwards: a whole fleet's IDs are not kept.
+                    if (query.Ids != null)
+                    {
+                        found.Add(agent.Id);
+                    }
+
                     if (query.Names != null && query.Names.Any(n => !n.HasWildcards))
                     {
                         foundNames.Add(agent.Name);

@@ -88,6 +88,7 @@ namespace EndpointAdmin.Commands
         private void Evaluate(AgentQuery query)
         {
             var seen = new System.Collections.Generic.HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+            var judged = 0;
             var names = new System.Collections.Generic.List<string>();
             var literals = query.Names?.Where(n => !n.HasWildcards).ToList();
             // After a failure the rest is unknown, not missing: report only what a complete answer lacks.
@@ -95,7 +96,13 @@ namespace EndpointAdmin.Commands
             {
                 foreach (var result in Provider.TestHeartbeat(query, _run, n => Progress(1, Activity, (_count + n) + " agent(s) evaluated"), Cancel))
                 {
-                    seen.Add(result.AgentId);
+                    // Only asked-for IDs are checked afterwards: a whole fleet's IDs are not kept.
+                    judged++;
+                    if (query.Ids != null)
+                    {
+                        seen.Add(result.AgentId);
+                    }
+
                     if (literals != null && literals.Count > 0)
                     {
                         names.Add(result.Name);
@@ -112,7 +119,7 @@ namespace EndpointAdmin.Commands
                     }
                 }
             });
-            _count += seen.Count;
+            _count += judged;
             if (!complete)
             {
                 _allGood = false;
