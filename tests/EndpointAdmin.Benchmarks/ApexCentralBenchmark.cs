@@ -9,7 +9,8 @@ namespace EndpointAdmin.Benchmarks
     /// <summary>
     /// Get-Agent over a whole simulated Apex Central against the script an Apex admin writes today
     /// (a JWT made by hand, one GET of ProductAgents, the JSON parsed into a tree), on the same
-    /// simulator, at 20,000 and 100,000 agents (or the sizes given: apexcentral 5000 50000).
+    /// simulator, at 10,000 and 100,000 agents (or the sizes given: apexcentral 5000 50000), with
+    /// each side's requests per agent and the module's peak memory from the smallest to the largest.
     /// </summary>
     public sealed class ApexCentralBenchmark : IBenchmark
     {
@@ -54,12 +55,13 @@ $count
 
         public string Name => "apexcentral";
 
-        public string Description => "Get-Agent over a whole Apex Central vs a hand-made JWT script, 20k and 100k agents";
+        public string Description => "Get-Agent over a whole Apex Central vs a hand-made JWT script, 10k and 100k agents";
 
         public int Run(string[] args)
         {
-            var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : new[] { 20_000, 100_000 };
+            var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : new[] { 10_000, 100_000 };
             var report = new BenchReport("apexcentral: Get-Agent vs the admin's JWT script (same simulator, same process)");
+            var peaks = new System.Collections.Generic.List<(int N, long Peak)>();
             foreach (var n in sizes.Prepend(500))
             {
                 using var simulator = ApexCentralSimulator.Start(n);
@@ -73,8 +75,12 @@ $count
 
                 var server = simulator.Agents[0].ManagingServerId;
                 var expected = simulator.Agents.Count(a => a.ManagingServerId == server);
+                var before = simulator.Requests.Count;
                 var module = HeartbeatBenchmark.Measure(shell, ModuleScript, server);
+                var moduleRequests = simulator.Requests.Count - before;
+                before = simulator.Requests.Count;
                 var script = HeartbeatBenchmark.Measure(shell, BaselineScript, simulator.Uri, simulator.ApplicationId, simulator.ApiKey, server);
+                var scriptRequests = simulator.Requests.Count - before;
                 if (module.Count != expected || script.Count != expected)
                 {
                     Console.Error.WriteLine("wrong counts: module " + module.Count + ", script " + script.Count + ", expected " + expected);
@@ -87,9 +93,20 @@ $count
                 }
 
                 var k = (n / 1000).ToString(CultureInfo.InvariantCulture) + "k";
+                var live = HeartbeatBenchmark.PeakLive(shell, ModuleScript, server);
+                peaks.Add((n, live));
                 report.Add("admin JWT script, " + k + " agents", script.Time, script.PeakHeap, script.Count + " agents of one server; working set +" + HeartbeatBenchmark.Mib(script.PeakWorkingSet) + " MiB; retained " + HeartbeatBenchmark.Mib(script.Retained) + " MiB");
-                report.Add("Get-Agent, " + k + " agents", module.Time, module.PeakHeap, module.Count + " agents of one server; working set +" + HeartbeatBenchmark.Mib(module.PeakWorkingSet) + " MiB; retained " + HeartbeatBenchmark.Mib(module.Retained) + " MiB");
+                report.Add("Get-Agent, " + k + " agents", module.Time, module.PeakHeap, module.Count + " agents of one server; " + moduleRequests + " requests; peak live " + HeartbeatBenchmark.Mib(live) + " MiB; working set +" + HeartbeatBenchmark.Mib(module.PeakWorkingSet) + " MiB; retained " + HeartbeatBenchmark.Mib(module.Retained) + " MiB");
                 report.Note(k + ": script/Get-Agent time ratio " + report.Ratio("admin JWT script, " + k + " agents", "Get-Agent, " + k + " agents").ToString("F2", CultureInfo.InvariantCulture));
+                report.Note(k + ": requests side by side: script " + scriptRequests + ", Get-Agent " + moduleRequests + " = " + (moduleRequests / (double)n).ToString("F5", CultureInfo.InvariantCulture) + " per agent (ProductAgents is one unpaged answer)");
+            }
+
+            if (peaks.Count >= 2)
+            {
+                var small = peaks.First();
+                var large = peaks.Last();
+                var growth = large.Peak / (double)Math.Max(1, small.Peak);
+                report.Target("Get-Agent peak live memory " + HeartbeatBenchmark.Mib(small.Peak) + " MiB at " + small.N.ToString("N0", CultureInfo.InvariantCulture) + ", " + HeartbeatBenchmark.Mib(large.Peak) + " MiB at " + large.N.ToString("N0", CultureInfo.InvariantCulture) + " agents (" + growth.ToString("F2", CultureInfo.InvariantCulture) + "x; flat: <= 1.5x)", growth <= 1.5);
             }
 
             report.Note("peak MiB = the largest managed heap a GC left behind during the run above the level before it; simulator included (it builds the whole answer), same process for both.");

@@ -31,6 +31,16 @@ namespace EndpointAdmin.Benchmarks
             _notes.Add(text);
         }
 
+        /// <summary>A target and whether this run met it, printed with the notes so a regression shows at once.</summary>
+        public void Target(string text, bool met)
+        {
+            _notes.Add((met ? "[met]     " : "[NOT MET] ") + text);
+            AllTargetsMet &= met;
+        }
+
+        /// <summary>False once any target of this report was missed.</summary>
+        public bool AllTargetsMet { get; private set; } = true;
+
         /// <summary>How many times faster <paramref name="label"/> is than <paramref name="baseline"/>.</summary>
         public double Ratio(string baseline, string label)
         {

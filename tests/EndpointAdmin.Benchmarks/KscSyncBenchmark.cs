@@ -117,6 +117,7 @@ $ok
             report.Add(Module, moduleTime, null, moduleOk + " succeeded; " + moduleRequests + " requests");
             report.Note(string.Format(CultureInfo.InvariantCulture, "requests: {0} vs {1} = {2:F1}x fewer (target >= 20x)", loopRequests, moduleRequests, loopRequests / (double)Math.Max(1, moduleRequests)));
             report.Note(string.Format(CultureInfo.InvariantCulture, "wall time: {0:F1}x faster (target >= 10x)", report.Ratio(Loop, Module)));
+            report.Note(string.Format(CultureInfo.InvariantCulture, "requests per device: loop {0:F3}, Invoke-AgentSync {1:F3}", loopRequests / (double)devices, moduleRequests / (double)devices));
             report.Note("The simulator finalizes each action " + simulator.ActionDelay.TotalMilliseconds + " ms after it starts and a device synchronizes " + simulator.SyncDelay.TotalMilliseconds + " ms after the request (rounded up to the next whole second, as KSC datetimes carry seconds). The module also follows every device until its last Network Agent connection moves, which the loop does not.");
             report.Print();
             return 0;

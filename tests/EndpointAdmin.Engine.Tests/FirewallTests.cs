@@ -234,7 +234,7 @@ namespace EndpointAdmin.Engine.Tests
             Assert.Equal(new object[] { true }, shell.Invoke(SesHandlerInbound + " | Test-FirewallPortRule -Quiet").Output.Select(o => o.BaseObject));
 
             // A rule read back from the firewall, through a CliXml round trip (remoting), tests as present.
-            var roundTrip = shell.Invoke("Get-FirewallPortRule -Name ksc | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml | Test-FirewallPortRule -Quiet");
+            var roundTrip = shell.Invoke("Get-FirewallPortRule -Name ksc | ForEach-Object { $_ | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml } | Test-FirewallPortRule -Quiet");
             Assert.Equal(new object[] { true }, roundTrip.Output.Select(o => o.BaseObject));
         }
 
@@ -346,7 +346,7 @@ namespace EndpointAdmin.Engine.Tests
             Assert.Equal("Imported", Text(rule, "Group"));
 
             var remote = shell.Invoke(
-                "$x = " + SesHandlerInbound + " | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml; " +
+                "$x = " + SesHandlerInbound + " | ForEach-Object { $_ | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml }; " +
                 "New-FirewallPortRule -InputObject $x -RemoteAddress 10.8.0.0/16 -PassThru");
             Assert.False(remote.Failed, remote.Describe());
             Assert.Equal(2, remote.Output.Count);

@@ -37,7 +37,7 @@ namespace EndpointAdmin.Engine.Tests
     public class RemotingPipelineTests : IClassFixture<RemotingManagerFixture>
     {
         /// <summary>A CliXml round trip, what remoting does to every object it returns.</summary>
-        internal const string Remoted = " | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml";
+        internal const string Remoted = " | ForEach-Object { $_ | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml }";
 
         private readonly RemotingManagerFixture _fx;
 

@@ -96,7 +96,7 @@ namespace EndpointAdmin.Engine.Tests
             Assert.False(_ps.Run("$global:sampleObjects = @(" + Samples[typeName] + ")").Failed);
             var script = "$x = $global:sampleObjects; ";
             var local = _ps.Shell.InvokeRendered(script + "$x");
-            var remote = _ps.Shell.InvokeRendered(script + "$x | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml");
+            var remote = _ps.Shell.InvokeRendered(script + "$x | ForEach-Object { $_ | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml }");
             Assert.False(local.Failed, local.Describe());
             Assert.False(remote.Failed, remote.Describe());
             Assert.Contains("Deserialized." + typeName, Succeeded(_ps.Run(script + "($x[0] | ConvertTo-CliXml -Depth 1 | ConvertFrom-CliXml).PSObject.TypeNames[0]")).Select(o => o.ToString()));

@@ -248,6 +248,24 @@ namespace EndpointAdmin.Simulators
                 return;
             }
 
+            if (s.Length == 1 && s[0] == "computers" && method == "GET")
+            {
+                // List Computers: every computer in one answer (the API pages searches only), with the same expand and overrides.
+                await Write(context, record, 200, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteStartArray("computers");
+                    for (int id = 1; id <= Fleet.Count; id++)
+                    {
+                        WriteComputer(w, id, expand, overrides);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }, truncate);
+                return;
+            }
+
             if (s.Length == 2 && s[0] == "computers" && int.TryParse(s[1], out var cid) && method == "GET")
             {
                 if (!Fleet.Exists(cid))
@@ -469,6 +487,12 @@ namespace EndpointAdmin.Simulators
             _ => value == to,
         };
 
+        /// <summary>
+        /// One computer. expand (repeatable) picks the complex properties: none given means all,
+        /// "none" alone none. overrides=true (vendor-apis §1.4) keeps only what is set on the computer
+        /// itself: the ID, always, and its own settings when computerSettings is expanded; the simple
+        /// properties and computerStatus are no overrides, so they are null and left out.
+        /// </summary>
         private void WriteComputer(Utf8JsonWriter w, int id, string[] expand, bool overrides)
         {
             var all = expand.Length == 0 || expand.Contains("all");

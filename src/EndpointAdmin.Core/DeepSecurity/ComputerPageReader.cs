@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using Newtonsoft.Json;
 
@@ -54,6 +55,85 @@ namespace EndpointAdmin.DeepSecurity
             }
 
             return list;
+        }
+
+        /// <summary>
+        /// Reads a listing made with overrides=true and keeps, by computer ID, only the wanted settings
+        /// a computer sets itself; computers that set none are left out, and identical sets are shared,
+        /// so what is kept stays small however large the fleet. Everything else is skipped unread.
+        /// </summary>
+        public static Dictionary<int, Dictionary<string, string>> ReadOwnSettings(Stream stream, ISet<string> settingsWanted)
+        {
+            var result = new Dictionary<int, Dictionary<string, string>>();
+            var shared = new Dictionary<string, Dictionary<string, string>>();
+            using (var text = new StreamReader(stream, Encoding.UTF8, false, 65536))
+            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, CloseInput = true })
+            {
+                Expect(reader.Read() && reader.TokenType == JsonToken.StartObject, reader);
+                while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+                {
+                    var name = (string)reader.Value;
+                    reader.Read();
+                    if (name != "computers" || reader.TokenType != JsonToken.StartArray)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonToken.StartObject)
+                    {
+                        long? id = null;
+                        Dictionary<string, string> settings = null;
+                        while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+                        {
+                            var field = (string)reader.Value;
+                            reader.Read();
+                            if (field == "ID")
+                            {
+                                id = AsNullableLong(reader);
+                            }
+                            else if (field == "computerSettings" && reader.TokenType == JsonToken.StartObject)
+                            {
+                                settings = ReadSettings(reader, settingsWanted);
+                            }
+                            else
+                            {
+                                reader.Skip();
+                            }
+                        }
+
+                        // A computer without overrides may come back with every property null, its ID too.
+                        if (id.HasValue && settings != null && settings.Count > 0)
+                        {
+                            result[(int)id.Value] = Shared(settings, shared);
+                        }
+                    }
+
+                    Expect(reader.TokenType == JsonToken.EndArray, reader);
+                }
+
+                Expect(reader.TokenType == JsonToken.EndObject, reader);
+            }
+
+            return result;
+        }
+
+        private static Dictionary<string, string> Shared(Dictionary<string, string> settings, Dictionary<string, Dictionary<string, string>> shared)
+        {
+            var key = new StringBuilder();
+            foreach (var pair in settings.OrderBy(p => p.Key, System.StringComparer.Ordinal))
+            {
+                key.Append(pair.Key).Append('\u0001').Append(pair.Value).Append('\u0002');
+            }
+
+            var text = key.ToString();
+            if (shared.TryGetValue(text, out var same))
+            {
+                return same;
+            }
+
+            shared[text] = settings;
+            return settings;
         }
 
         public static ComputerRecord ReadOne(Stream stream, ISet<string> settingsWanted)

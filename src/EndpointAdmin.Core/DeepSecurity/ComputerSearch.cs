@@ -41,7 +41,7 @@ namespace EndpointAdmin.DeepSecurity
 
         public IEnumerable<Agent> GetAgents(AgentQuery query, Action<int> onPage, CancellationToken cancel)
         {
-            foreach (var page in Pages(query, onPage, cancel))
+            foreach (var (_, _, page) in Pages(query, onPage, cancel))
             {
                 foreach (var record in page)
                 {
@@ -50,20 +50,22 @@ namespace EndpointAdmin.DeepSecurity
             }
         }
 
-        /// <summary>Pages of computers. Each page is a separate search that starts after the last ID seen, so a retried page repeats nobody.</summary>
-        public IEnumerable<List<ComputerRecord>> Pages(AgentQuery query, Action<int> onPage, CancellationToken cancel)
+        /// <summary>
+        /// Pages of computers, each with the criteria and the ID ranges that found it. Each page is a
+        /// separate search that starts after the last ID seen, so a retried page repeats nobody.
+        /// </summary>
+        public IEnumerable<(JArray Criteria, List<(long From, long To)> Ranges, List<ComputerRecord> Page)> Pages(AgentQuery query, Action<int> onPage, CancellationToken cancel)
         {
             var total = 0;
             if (query.Ids != null && query.Ids.Count > 0)
             {
-                foreach (var id in query.Ids.Select(ParseAgentId).ToList().Distinct())
+                foreach (var chunk in IdChunks(query.Ids.Select(ParseAgentId).Distinct().ToList()))
                 {
-                    var criteria = Filter(query);
-                    criteria.Add(Criteria.Id(id, Criteria.Equal));
-                    var page = Search(criteria, 1, "computerStatus", false, cancel);
+                    var ranges = IdRanges(chunk);
+                    var page = FindIds(query, chunk, ranges, cancel);
                     total += page.Count;
                     onPage?.Invoke(total);
-                    yield return page;
+                    yield return (Filter(query), ranges, page);
                 }
 
                 yield break;
@@ -77,7 +79,7 @@ namespace EndpointAdmin.DeepSecurity
                 {
                     var pageCriteria = new JArray(criteria.Select(c => c.DeepClone()));
                     pageCriteria.Add(Criteria.Id(last, Criteria.GreaterThan));
-                    var raw = Search(pageCriteria, _pageSize, "computerStatus", false, cancel);
+                    var raw = Search(pageCriteria, cancel);
                     var page = new List<ComputerRecord>(raw.Count);
                     foreach (var r in raw)
                     {
@@ -94,7 +96,7 @@ namespace EndpointAdmin.DeepSecurity
                     onPage?.Invoke(total);
                     if (page.Count > 0)
                     {
-                        yield return page;
+                        yield return (criteria, new List<(long, long)> { (raw[0].Id, raw[raw.Count - 1].Id) }, page);
                     }
 
                     if (raw.Count < _pageSize)
@@ -111,6 +113,70 @@ namespace EndpointAdmin.DeepSecurity
                     last = next;
                 }
             }
+        }
+
+        /// <summary>Given IDs a page's worth at a time, in the order given.</summary>
+        private IEnumerable<List<int>> IdChunks(List<int> ids)
+        {
+            for (int i = 0; i < ids.Count; i += _pageSize)
+            {
+                yield return ids.GetRange(i, Math.Min(_pageSize, ids.Count - i));
+            }
+        }
+
+        /// <summary>
+        /// A search has no "one of these IDs" test, so IDs that lie within a page's span of each other
+        /// share one ID range: a range that narrow holds at most a page of computers, so one answer is
+        /// all of it. Piped agents come in ID order, so a batch of them is one range.
+        /// </summary>
+        private List<(long From, long To)> IdRanges(List<int> ids)
+        {
+            var sorted = ids.OrderBy(i => i).ToList();
+            var ranges = new List<(long, long)>();
+            for (int i = 0; i < sorted.Count;)
+            {
+                var j = i;
+                while (j + 1 < sorted.Count && sorted[j + 1] - sorted[i] < _pageSize)
+                {
+                    j++;
+                }
+
+                ranges.Add((sorted[i], sorted[j]));
+                i = j + 1;
+            }
+
+            return ranges;
+        }
+
+        /// <summary>The computers of some IDs, in the order given: one search per range, the rest of each range dropped here.</summary>
+        private List<ComputerRecord> FindIds(AgentQuery query, List<int> ids, List<(long From, long To)> ranges, CancellationToken cancel)
+        {
+            var wanted = new HashSet<int>(ids);
+            var found = new Dictionary<int, ComputerRecord>();
+            foreach (var (from, to) in ranges)
+            {
+                var criteria = Filter(query);
+                criteria.Add(Criteria.Id(from, Criteria.AtLeast));
+                criteria.Add(Criteria.Id(to, Criteria.AtMost));
+                foreach (var r in Search(criteria, cancel))
+                {
+                    if (wanted.Contains(r.Id))
+                    {
+                        found[r.Id] = r;
+                    }
+                }
+            }
+
+            var page = new List<ComputerRecord>(found.Count);
+            foreach (var id in ids)
+            {
+                if (found.TryGetValue(id, out var r))
+                {
+                    page.Add(r);
+                }
+            }
+
+            return page;
         }
 
         private static IEnumerable<JArray> NameCriteriaSets(AgentQuery query)
@@ -141,31 +207,53 @@ namespace EndpointAdmin.DeepSecurity
             return criteria;
         }
 
-        private List<ComputerRecord> Search(JArray criteria, int maxItems, string expand, bool overrides, CancellationToken cancel, ISet<string> settings = null)
+        /// <summary>A page of computers with their status.</summary>
+        private List<ComputerRecord> Search(JArray criteria, CancellationToken cancel)
         {
-            var body = Criteria.ComputerSearch(maxItems, criteria);
-            return _http.Send(HttpMethod.Post, Paths.Search(expand, settings != null, overrides), body, true, s => ComputerPageReader.Read(s, settings), cancel);
+            return _http.Send(HttpMethod.Post, Paths.StatusSearch, Criteria.ComputerSearch(_pageSize, criteria), true, s => ComputerPageReader.Read(s, null), cancel);
         }
 
-        /// <summary>The heartbeat settings set on the computers of one page themselves (overrides=true), by computer ID.</summary>
-        public Dictionary<int, Dictionary<string, string>> Overrides(List<ComputerRecord> page, AgentQuery query, CancellationToken cancel)
+        /// <summary>
+        /// The heartbeat settings set on the computers of one page themselves, by computer ID. Once a
+        /// run has a page's worth of computers to judge, every computer's own settings are listed in
+        /// one request for the rest of the run; below that, one search per ID range of the page with
+        /// the page's own criteria (one answer each, as it finds no more computers than the page has).
+        /// </summary>
+        public Dictionary<int, Dictionary<string, string>> OwnSettings(JArray criteria, List<(long From, long To)> ranges, List<ComputerRecord> page, HeartbeatRun run, CancellationToken cancel)
         {
-            var result = new Dictionary<int, Dictionary<string, string>>();
             if (page.Count == 0)
             {
-                return result;
+                return new Dictionary<int, Dictionary<string, string>>();
             }
 
-            var first = page[0].Id;
-            var last = page[page.Count - 1].Id;
-            var criteria = Filter(query);
-            criteria.Add(Criteria.Id(first, Criteria.AtLeast));
-            criteria.Add(Criteria.Id(last, Criteria.AtMost));
+            if (run.AgentSettings == null && run.Judged + page.Count >= _pageSize)
+            {
+                run.AgentSettings = _http.Send(HttpMethod.Get, Paths.OwnSettingsList, null, true, s => ComputerPageReader.ReadOwnSettings(s, HeartbeatSettingNames), cancel);
+            }
+
+            if (run.AgentSettings != null)
+            {
+                return run.AgentSettings;
+            }
+
+            var result = new Dictionary<int, Dictionary<string, string>>();
+            foreach (var (from, to) in ranges)
+            {
+                Overrides(criteria, from, to, result, cancel);
+            }
+
+            return result;
+        }
+
+        /// <summary>The heartbeat settings set on the computers of one ID range themselves (overrides=true).</summary>
+        private void Overrides(JArray pageCriteria, long first, long last, Dictionary<int, Dictionary<string, string>> result, CancellationToken cancel)
+        {
+            var criteria = new JArray(pageCriteria.Select(c => c.DeepClone())) { Criteria.Id(first, Criteria.AtLeast), Criteria.Id(last, Criteria.AtMost) };
             long after = first - 1;
             for (int guard = 0; guard < 1000; guard++)
             {
-                var pageCriteria = new JArray(criteria.Select(c => c.DeepClone())) { Criteria.Id(after, Criteria.GreaterThan) };
-                var raw = Search(pageCriteria, _pageSize, "none", true, cancel, HeartbeatSettingNames);
+                var body = Criteria.ComputerSearch(_pageSize, new JArray(criteria.Select(c => c.DeepClone())) { Criteria.Id(after, Criteria.GreaterThan) });
+                var raw = _http.Send(HttpMethod.Post, Paths.OwnSettingsSearch, body, true, s => ComputerPageReader.Read(s, HeartbeatSettingNames), cancel);
                 foreach (var r in raw)
                 {
                     if (r.Settings != null && r.Settings.Count > 0)
@@ -181,8 +269,6 @@ namespace EndpointAdmin.DeepSecurity
 
                 after = raw[raw.Count - 1].Id;
             }
-
-            return result;
         }
 
         /// <summary>One computer by ID (AgentNotFound when the manager has none), with its own heartbeat settings when asked.</summary>

@@ -65,9 +65,10 @@ namespace EndpointAdmin.DeepSecurity
         {
             var policies = run.Policies;
             var now = run.Now;
-            foreach (var page in _computers.Pages(query, onPage, cancel))
+            foreach (var (criteria, ranges, page) in _computers.Pages(query, onPage, cancel))
             {
-                var overrides = _computers.Overrides(page, query, cancel);
+                var overrides = _computers.OwnSettings(criteria, ranges, page, run, cancel);
+                run.Judged += page.Count;
                 foreach (var record in page)
                 {
                     var agent = record.Agent;

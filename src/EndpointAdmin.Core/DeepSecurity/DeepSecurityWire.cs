@@ -21,7 +21,12 @@ namespace EndpointAdmin.DeepSecurity
         public const string VersionHeader = "api-version";
         public const string ApiVersion = "v1";
 
-        /// <summary>The SDK's default (and maximum) maxItems; one page per request keeps requests few and memory flat.</summary>
+        /// <summary>
+        /// maxItems of every computer search: the documented default (SearchFilter: "Default 5000").
+        /// UNCONFIRMED: no maximum is documented. The module asks for no more, because a manager that
+        /// capped a larger maxItems without saying so would answer a short page, and a short page is
+        /// how ID paging knows it has reached the end: computers would go missing without an error.
+        /// </summary>
         public const int PageSize = 5000;
 
         public const string IntervalSetting = "platformSettingHeartbeatInterval";
@@ -213,8 +218,24 @@ namespace EndpointAdmin.DeepSecurity
             public const string FirewallRules = "firewallrules";
             public const string ScheduledTasks = "scheduledtasks";
 
-            /// <summary>A computer search page: expand computerStatus (or none), computerSettings, and with overrides=true only what is set on each computer itself.</summary>
-            public static string Search(string expand, bool settings, bool overrides) => ComputerSearch + "?expand=" + expand + (settings ? "&expand=computerSettings" : string.Empty) + (overrides ? "&overrides=true" : string.Empty);
+            /// <summary>
+            /// A page of computers as the heartbeat verdict needs them: the simple properties (name,
+            /// policy, last contact) come always; expand=computerStatus adds the agent status and its
+            /// messages.
+            /// </summary>
+            public const string StatusSearch = ComputerSearch + "?expand=computerStatus";
+
+            /// <summary>
+            /// Every computer's own settings in one listing (GET /computers, which the API does not
+            /// page): with overrides=true each computer carries only what is set on it itself, so the
+            /// listing is an ID and an (almost always empty) computerSettings per computer, some 35
+            /// bytes, while its status and last contact are null there (they are no overrides) and come
+            /// from the status pages. The inherited values come from the policies, each read once.
+            /// </summary>
+            public const string OwnSettingsList = "computers?expand=computerSettings&overrides=true";
+
+            /// <summary>The same for one ID range of a search (the criteria say which): for a result too small to be worth listing the whole fleet's settings.</summary>
+            public const string OwnSettingsSearch = ComputerSearch + "?expand=computerSettings&overrides=true";
 
             public static string Computer(int id, bool settings, bool overrides) => "computers/" + id + "?expand=computerStatus" + (settings ? "&expand=computerSettings" : string.Empty) + (overrides ? "&overrides=true" : string.Empty);
 

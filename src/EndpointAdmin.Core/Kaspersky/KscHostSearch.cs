@@ -103,14 +103,17 @@ namespace EndpointAdmin.Kaspersky
             var groups = new Dictionary<int, string>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var total = 0;
-            foreach (var filter in Filters(query).ToList())
+            var filters = Filters(query).ToList();
+            // Only several searches can find a device twice: one search's IDs are not kept.
+            var dedupe = filters.Count > 1;
+            foreach (var filter in filters)
             {
                 var before = total;
                 foreach (var host in Find(filter, KscWire.AgentFields, n => onPage?.Invoke(before + n), cancel))
                 {
                     var agent = ToAgent(host);
                     // The server's wildcards may be looser than PowerShell's: the pattern decides here.
-                    if (agent.Id == null || !seen.Add(agent.Id) || (query.Names != null && query.Names.Count > 0 && !query.Names.Any(n => n.IsMatch(agent.Name ?? string.Empty))))
+                    if (agent.Id == null || (dedupe && !seen.Add(agent.Id)) || (query.Names != null && query.Names.Count > 0 && !query.Names.Any(n => n.IsMatch(agent.Name ?? string.Empty))))
                     {
                         continue;
                     }

@@ -33,6 +33,15 @@ namespace EndpointAdmin.Managers
 
         /// <summary>Effective heartbeat settings by policy ID (0: the base policy), filled by the provider.</summary>
         public Dictionary<int, Dictionary<string, string>> Policies { get; } = new Dictionary<int, Dictionary<string, string>>();
+
+        /// <summary>
+        /// Settings made on agents themselves, by agent ID, once a provider has read them for the whole
+        /// fleet in one go (null until then): like the policies, read at most once per run.
+        /// </summary>
+        public Dictionary<int, Dictionary<string, string>> AgentSettings { get; set; }
+
+        /// <summary>Agents judged so far in this run, piped batches included.</summary>
+        public int Judged { get; set; }
     }
 
     /// <summary>What a heartbeat policy command targets.</summary>
