@@ -34,7 +34,7 @@ namespace EndpointAdmin.Simulators
     }
 
     /// <summary>
-    /// An Apex Central Automation API on https://127.0.0.1:&lt;random port&gt;, after vendor-apis §3 and
+    /// An Apex Central Automation API on https://127.0.0.1:&lt;random port&gt;, after docs/design/vendor-apis.md §3 and
     /// Trend Micro's Authentication guide: every request must carry a Bearer JWT (HS256/384/512) signed
     /// with the API key, whose payload names the application, is issued within the communication
     /// time-out, is version V1 and holds the checksum Base64(SHA-256(METHOD|lower(raw path and

@@ -18,7 +18,7 @@ namespace EndpointAdmin.Simulators
 {
     /// <summary>
     /// A Deep Security Manager REST v1 on https://127.0.0.1:&lt;random port&gt;/api, after
-    /// vendor-apis §1: api-secret-key and api-version headers (401/403 bodies), ID-paged searches,
+    /// docs/design/vendor-apis.md §1: api-secret-key and api-version headers (401/403 bodies), ID-paged searches,
     /// settings as {"value": ...} with overrides and DELETE resets, effective values computer ->
     /// policy -> parent -> defaults, firewall rules and assignments, send-policy scheduled tasks,
     /// a per-key rate limit (429). Every request is recorded; faults are injected per test.
@@ -489,7 +489,7 @@ namespace EndpointAdmin.Simulators
 
         /// <summary>
         /// One computer. expand (repeatable) picks the complex properties: none given means all,
-        /// "none" alone none. overrides=true (vendor-apis §1.4) keeps only what is set on the computer
+        /// "none" alone none. overrides=true (docs/design/vendor-apis.md §1.4) keeps only what is set on the computer
         /// itself: the ID, always, and its own settings when computerSettings is expanded; the simple
         /// properties and computerStatus are no overrides, so they are null and left out.
         /// </summary>

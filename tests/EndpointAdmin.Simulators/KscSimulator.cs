@@ -18,7 +18,7 @@ namespace EndpointAdmin.Simulators
 {
     /// <summary>
     /// A Kaspersky Security Center Open API on https://127.0.0.1:&lt;random port&gt;/api/v1.0, after
-    /// vendor-apis §2: Session.StartSession with the KSCBasic header (and X-KSC-VServer), then
+    /// docs/design/vendor-apis.md §2: Session.StartSession with the KSCBasic header (and X-KSC-VServer), then
     /// X-KSC-Session with an inactivity expiry (403 once expired or ended); every call a POST of
     /// Class.Method; answers {"PxgRetVal": ...} or a PxgError with HTTP 200; typed values
     /// ({"type":"datetime"|"long"|"params",...}); FindHosts with the LDAP-like filter and chunk

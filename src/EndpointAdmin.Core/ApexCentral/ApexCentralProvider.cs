@@ -11,7 +11,7 @@ using Newtonsoft.Json.Linq;
 namespace EndpointAdmin.ApexCentral
 {
     /// <summary>
-    /// Apex Central (managing Apex One) through the Automation API (vendor-apis §3): agents from the
+    /// Apex Central (managing Apex One) through the Automation API (docs/design/vendor-apis.md §3): agents from the
     /// ProductAgents listing, every request signed with its own JWT (ApexJwtSigner). The Apex One
     /// agent-server and firewall settings of the product documents have no API: each is checked by
     /// the documents' rules, then refused with the console page and the values to enter there.

@@ -6,7 +6,7 @@ using EndpointAdmin.Managers;
 namespace EndpointAdmin.ApexCentral
 {
     /// <summary>
-    /// Every Apex Central Automation API wire detail in one place (vendor-apis §3). Confirmed from
+    /// Every Apex Central Automation API wire detail in one place (docs/design/vendor-apis.md §3). Confirmed from
     /// Trend Micro's Automation API guides: the JWT header (HS256/HS384/HS512, typ JWT), the payload
     /// (appid, iat in Unix seconds, version "V1", checksum), the checksum over
     /// UPPER(method)|lower(path and query, no "?" when the query is empty)|canonical API* headers|UTF-8

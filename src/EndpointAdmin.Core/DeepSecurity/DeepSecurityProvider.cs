@@ -10,7 +10,7 @@ using static EndpointAdmin.DeepSecurity.DeepSecurityWire;
 namespace EndpointAdmin.DeepSecurity
 {
     /// <summary>
-    /// Deep Security Manager through REST v1 (vendor-apis §1): computers by the documented ID-paging
+    /// Deep Security Manager through REST v1 (docs/design/vendor-apis.md §1): computers by the documented ID-paging
     /// search (ComputerSearch), settings as {"value": ...} with overrides and DELETE resets
     /// (PolicySettings), firewall rules with assignments (HeartbeatRules), and send-policy scheduled
     /// tasks (SyncTasks). This class says what the product offers and hands each call to them.

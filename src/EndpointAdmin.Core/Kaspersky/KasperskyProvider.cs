@@ -7,7 +7,7 @@ using Newtonsoft.Json.Linq;
 namespace EndpointAdmin.Kaspersky
 {
     /// <summary>
-    /// Kaspersky Security Center through the Open API (vendor-apis §2): a Session.StartSession
+    /// Kaspersky Security Center through the Open API (docs/design/vendor-apis.md §2): a Session.StartSession
     /// session renewed when the server drops it (KscSession), devices through FindHosts and chunk
     /// accessors that are always released (KscHostSearch), batched forced synchronization followed
     /// through AsyncActionStateChecker (KscSync), and the keep-connection flag under the server's

@@ -12,7 +12,7 @@ using Newtonsoft.Json.Linq;
 namespace EndpointAdmin.Kaspersky
 {
     /// <summary>
-    /// Every Kaspersky Security Center Open API wire detail in one place (vendor-apis §2): method
+    /// Every Kaspersky Security Center Open API wire detail in one place (docs/design/vendor-apis.md §2): method
     /// paths, headers, attribute names, typed values, the search filter text, status bits and the
     /// one map from KSC error codes to the module's errors. Confirmed against the KSC Open API
     /// reference (support.kaspersky.com/help/KSC/*/KSCAPI): Session.StartSession/Ping/EndSession
