@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using EndpointAdmin.Http;
 using Newtonsoft.Json;
 
 namespace EndpointAdmin.ApexCentral
@@ -26,8 +27,7 @@ namespace EndpointAdmin.ApexCentral
         public static ProductAgentsPage Read(Stream stream)
         {
             var page = new ProductAgentsPage();
-            using (var text = new StreamReader(stream, Encoding.UTF8, false, 65536))
-            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, CloseInput = true })
+            using (var reader = JsonStream.Open(stream))
             {
                 Expect(reader.Read() && reader.TokenType == JsonToken.StartObject, reader);
                 while (reader.Read() && reader.TokenType == JsonToken.PropertyName)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using EndpointAdmin.Http;
 using Newtonsoft.Json;
 
 namespace EndpointAdmin.DeepSecurity
@@ -28,8 +29,7 @@ namespace EndpointAdmin.DeepSecurity
         public static List<ComputerRecord> Read(Stream stream, ISet<string> settingsWanted)
         {
             var list = new List<ComputerRecord>();
-            using (var text = new StreamReader(stream, Encoding.UTF8, false, 65536))
-            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, CloseInput = true })
+            using (var reader = JsonStream.Open(stream))
             {
                 Expect(reader.Read() && reader.TokenType == JsonToken.StartObject, reader);
                 while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
@@ -66,8 +66,7 @@ namespace EndpointAdmin.DeepSecurity
         {
             var result = new Dictionary<int, Dictionary<string, string>>();
             var shared = new Dictionary<string, Dictionary<string, string>>();
-            using (var text = new StreamReader(stream, Encoding.UTF8, false, 65536))
-            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, CloseInput = true })
+            using (var reader = JsonStream.Open(stream))
             {
                 Expect(reader.Read() && reader.TokenType == JsonToken.StartObject, reader);
                 while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
@@ -138,8 +137,7 @@ namespace EndpointAdmin.DeepSecurity
 
         public static ComputerRecord ReadOne(Stream stream, ISet<string> settingsWanted)
         {
-            using (var text = new StreamReader(stream, Encoding.UTF8))
-            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None })
+            using (var reader = JsonStream.Open(stream))
             {
                 Expect(reader.Read() && reader.TokenType == JsonToken.StartObject, reader);
                 return ReadComputer(reader, settingsWanted);

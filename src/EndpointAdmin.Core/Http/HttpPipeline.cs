@@ -131,8 +131,7 @@ namespace EndpointAdmin.Http
 
         private static JToken ReadJson(Stream stream)
         {
-            using (var text = new StreamReader(stream, Encoding.UTF8))
-            using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None })
+            using (var reader = JsonStream.Open(stream))
             {
                 if (!reader.Read())
                 {
