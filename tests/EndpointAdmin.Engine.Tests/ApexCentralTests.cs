@@ -150,22 +150,10 @@ namespace EndpointAdmin.Engine.Tests
         public void TheApiKeyAndTheTokensNeverShowInAnyStreamOrSerializedObject()
         {
             using var shell = new InProcessPowerShell();
-            var texts = new List<string>();
-            void Collect(PowerShellResult r)
-            {
-                texts.AddRange(r.Output.Select(o => o?.ToString()));
-                texts.AddRange(r.Errors.Select(e => e.ToString() + e.ErrorDetails?.Message + e.ErrorDetails?.RecommendedAction + e.Exception + e.TargetObject));
-                texts.AddRange(r.Warnings);
-                texts.AddRange(r.Verbose);
-                texts.AddRange(r.Debug);
-                texts.AddRange(r.Information.Select(i => i.ToString()));
-                texts.Add(r.Terminating?.ToString());
-                texts.Add(r.HostText);
-            }
-
+            var seen = new SeenText();
             var prefs = "$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; ";
             _sim.Faults.Add(new Fault { Kind = FaultKind.Unavailable, PathContains = "ProductAgents", Times = 1, RetryAfterSeconds = 0 });
-            Collect(shell.Invoke(prefs + "$global:session = " + ApexCentralFixture.ConnectScript + "-PassThru -Debug -Verbose; $global:session", _sim.Uri, _sim.ApplicationId, DeepSecurityFixture.Key(_sim.ApiKey), _sim.Thumbprint));
+            seen.Add(shell.Invoke(prefs + "$global:session = " + ApexCentralFixture.ConnectScript + "-PassThru -Debug -Verbose; $global:session", _sim.Uri, _sim.ApplicationId, DeepSecurityFixture.Key(_sim.ApiKey), _sim.Thumbprint));
             foreach (var script in new[]
             {
                 "Get-Agent -Debug",
@@ -175,29 +163,20 @@ namespace EndpointAdmin.Engine.Tests
                 "$global:session | Format-List * | Out-Default",
             })
             {
-                Collect(shell.Invoke(prefs + script));
-                Collect(shell.InvokeRendered(prefs + script));
+                seen.Add(shell.Invoke(prefs + script));
+                seen.Add(shell.InvokeRendered(prefs + script));
             }
 
             _sim.TamperChecksum = true;
-            Collect(shell.Invoke(prefs + "Get-Agent -Debug"));
+            seen.Add(shell.Invoke(prefs + "Get-Agent -Debug"));
             _sim.TamperChecksum = false;
-            var clixml = Succeeded(shell.Invoke(@"
-                @($global:session) + @(Get-Agent -Name APX-0001) | ConvertTo-CliXml -Depth 5
-                $global:Error | ConvertTo-CliXml -Depth 5"));
-            texts.AddRange(clixml.Select(o => o.ToString()));
+            seen.AddCliXml(shell, "@($global:session) + @(Get-Agent -Name APX-0001)");
 
-            Assert.Contains(texts, t => t != null && t.Contains("ProductAgents", StringComparison.Ordinal)); // -Debug did log requests
+            seen.AssertContains("ProductAgents", "-Debug did log requests");
             var secrets = new List<string> { _sim.ApiKey, "Pr0xyPass!" };
             secrets.AddRange(_sim.Tokens.Select(t => t.Split('.')[2]));
             Assert.True(_sim.Tokens.Count > 3);
-            foreach (var text in texts.Where(t => t != null))
-            {
-                foreach (var secret in secrets)
-                {
-                    Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
-                }
-            }
+            seen.AssertNoneContains(secrets);
         }
     }
 }

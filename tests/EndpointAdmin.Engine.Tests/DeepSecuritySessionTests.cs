@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using EndpointAdmin.Host;
@@ -192,22 +191,10 @@ namespace EndpointAdmin.Engine.Tests
         {
             using var shell = new InProcessPowerShell();
             var key = _sim.ApiKey;
-            var texts = new List<string>();
-            void Collect(PowerShellResult r)
-            {
-                texts.AddRange(r.Output.Select(o => o?.ToString()));
-                texts.AddRange(r.Errors.Select(e => e.ToString() + e.ErrorDetails?.Message + e.ErrorDetails?.RecommendedAction + e.Exception + e.TargetObject));
-                texts.AddRange(r.Warnings);
-                texts.AddRange(r.Verbose);
-                texts.AddRange(r.Debug);
-                texts.AddRange(r.Information.Select(i => i.ToString()));
-                texts.Add(r.Terminating?.ToString());
-                texts.Add(r.HostText);
-            }
-
+            var seen = new SeenText();
             _sim.Faults.Add(new Fault { Kind = FaultKind.Unavailable, PathContains = "computers/search", Times = 1, RetryAfterSeconds = 0 });
             var prefs = "$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'; ";
-            Collect(shell.Invoke(prefs + "$global:session = " + Connect + "-CertificateThumbprint $args[2] -PassThru -Verbose -Debug; $global:session", _sim.Uri, DeepSecurityFixture.Key(key), _sim.Thumbprint));
+            seen.Add(shell.Invoke(prefs + "$global:session = " + Connect + "-CertificateThumbprint $args[2] -PassThru -Verbose -Debug; $global:session", _sim.Uri, DeepSecurityFixture.Key(key), _sim.Thumbprint));
             var scripts = new[]
             {
                 "Get-Agent -Id 1, 2, 424242",
@@ -223,25 +210,16 @@ namespace EndpointAdmin.Engine.Tests
             };
             foreach (var script in scripts)
             {
-                Collect(shell.Invoke(prefs + script));
-                Collect(shell.InvokeRendered(prefs + script));
+                seen.Add(shell.Invoke(prefs + script));
+                seen.Add(shell.InvokeRendered(prefs + script));
             }
 
             // The CliXml of every kind of output, the session included, and of every error record.
-            var clixml = Succeeded(shell.Invoke(@"
-                $all = @($global:session) + @(Get-Agent -Id 1) + @(Test-AgentHeartbeat -Id 1) + @(Get-AgentHeartbeatPolicy -PolicyId 2) + @(Invoke-AgentSync -Id 2) + @(New-AgentHeartbeatFirewallRule -PolicyId 2 -SourceIPAddress 10.9.9.8)
-                $all | ConvertTo-CliXml -Depth 5
-                $global:Error | ConvertTo-CliXml -Depth 5
-                @($global:Error).Count"));
-            Assert.True((int)clixml[^1].BaseObject >= 3, "the scripts above were meant to leave errors in $Error");
-            texts.AddRange(clixml.Select(o => o.ToString()));
+            var errors = seen.AddCliXml(shell, "@($global:session) + @(Get-Agent -Id 1) + @(Test-AgentHeartbeat -Id 1) + @(Get-AgentHeartbeatPolicy -PolicyId 2) + @(Invoke-AgentSync -Id 2) + @(New-AgentHeartbeatFirewallRule -PolicyId 2 -SourceIPAddress 10.9.9.8)");
+            Assert.True(errors >= 3, "the scripts above were meant to leave errors in $Error");
 
-            Assert.Contains(texts, t => t != null && t.Contains("computers/search", StringComparison.Ordinal)); // -Debug did log requests
-            foreach (var text in texts.Where(t => t != null))
-            {
-                Assert.DoesNotContain(key, text, StringComparison.Ordinal);
-                Assert.DoesNotContain(key.Substring(2, 12), text, StringComparison.Ordinal);
-            }
+            seen.AssertContains("computers/search", "-Debug did log requests");
+            seen.AssertNoneContains(new[] { key, key.Substring(2, 12) });
 
             var members = Succeeded(shell.Invoke("$global:session.PSObject.Properties.Name"));
             Assert.DoesNotContain(members, m => m.ToString().Contains("Key", StringComparison.OrdinalIgnoreCase) || m.ToString().Contains("Connection", StringComparison.OrdinalIgnoreCase));

@@ -86,5 +86,62 @@ namespace EndpointAdmin.Engine.Tests
             Assert.False(result.Failed, result.Describe());
             return result.Output.ToList();
         }
+
+        /// <summary>
+        /// Every text of a run that a user can see or keep: output, errors (with their details,
+        /// exception and target), warnings, verbose, debug, information, the terminating error and
+        /// the host's text. The secret-leak tests scan exactly these.
+        /// </summary>
+        public static IEnumerable<string> AllText(PowerShellResult r)
+        {
+            var texts = new List<string>();
+            texts.AddRange(r.Output.Select(o => o?.ToString()));
+            texts.AddRange(r.Errors.Select(e => e.ToString() + e.ErrorDetails?.Message + e.ErrorDetails?.RecommendedAction + e.Exception + e.TargetObject));
+            texts.AddRange(r.Warnings);
+            texts.AddRange(r.Verbose);
+            texts.AddRange(r.Debug);
+            texts.AddRange(r.Information.Select(i => i.ToString()));
+            texts.Add(r.Terminating?.ToString());
+            texts.Add(r.HostText);
+            return texts.Where(t => t != null);
+        }
+    }
+
+    /// <summary>The text a leak test has seen: the streams of its runs (Assertions.AllText) and the CliXml of output and $Error.</summary>
+    internal sealed class SeenText
+    {
+        private readonly List<string> _texts = new List<string>();
+
+        public void Add(PowerShellResult result) => _texts.AddRange(Assertions.AllText(result));
+
+        /// <summary>Adds the CliXml of what <paramref name="outputScript"/> writes and of $Error, as an export or a remoting client keeps them; returns how many records $Error holds.</summary>
+        public int AddCliXml(InProcessPowerShell shell, string outputScript, params object[] args)
+        {
+            var clixml = Assertions.Succeeded(shell.Invoke("$all = @(" + outputScript + @")
+                $all | ConvertTo-CliXml -Depth 5
+                $global:Error | ConvertTo-CliXml -Depth 5
+                @($global:Error).Count", args));
+            _texts.AddRange(clixml.Take(clixml.Count - 1).Select(o => o.ToString()));
+            return (int)clixml[^1].BaseObject;
+        }
+
+        /// <summary>Asserts the runs did write <paramref name="text"/> somewhere (so the scan looked at real traffic).</summary>
+        public void AssertContains(string text, string because)
+        {
+            Assert.True(_texts.Any(t => t.Contains(text, StringComparison.Ordinal)), because);
+        }
+
+        public void AssertNoneContains(IEnumerable<string> secrets)
+        {
+            var list = secrets.ToList();
+            Assert.NotEmpty(_texts);
+            foreach (var text in _texts)
+            {
+                foreach (var secret in list)
+                {
+                    Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+                }
+            }
+        }
     }
 }

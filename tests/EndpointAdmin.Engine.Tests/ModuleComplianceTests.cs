@@ -49,6 +49,20 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void TheEnginesManifestCheckAcceptsTheShippedManifest()
+        {
+            var result = _ps.Run("(Test-ModuleManifest -Path $args[0] -ErrorAction Stop).Name", Path.Combine(ModuleFolder, "EndpointAdmin.psd1"));
+            Assert.Equal("EndpointAdmin", Assert.Single(Assertions.Succeeded(result)).ToString());
+        }
+
+        [Fact]
+        public void TheFormatAndTypeDataAreLoaded()
+        {
+            var result = _ps.Run("[bool](Get-FormatData -TypeName 'EndpointAdmin.PortRequirement'); [bool](Get-FormatData -TypeName 'Deserialized.EndpointAdmin.PortRequirement'); [bool](Get-TypeData -TypeName 'EndpointAdmin.PortRequirement')");
+            Assert.Equal(new object[] { true, true, true }, Assertions.Succeeded(result).Select(o => o.BaseObject));
+        }
+
+        [Fact]
         public void ExportedCommandsAreExactlyCmdletsToExportAndEveryCmdletIsExported()
         {
             var listed = EngineFixture.Strings(_manifest["CmdletsToExport"]).OrderBy(s => s).ToArray();
@@ -159,6 +173,27 @@ namespace EndpointAdmin.Engine.Tests
             var assembly = element.Assembly.GetName().Name;
             Assert.True(assembly.StartsWith("EndpointAdmin", StringComparison.Ordinal) || assembly == "System.Private.CoreLib" || assembly == "System.Management.Automation" || assembly.StartsWith("System.", StringComparison.Ordinal),
                 where + " exposes " + element.FullName + " from " + assembly);
+        }
+
+        [Fact]
+        public void ScriptTextFilesHaveNoBomTabsOrTrailingSpaces()
+        {
+            var root = InProcessPowerShell.RepositoryRoot;
+            var extensions = new[] { ".ps1", ".psm1", ".ps1xml", ".psrc", ".pssc" };
+            var files = new[] { "tests/Pester", "src/EndpointAdmin", "docs/examples" }
+                .SelectMany(d => Directory.GetFiles(Path.Combine(root, d), "*", SearchOption.AllDirectories))
+                .Where(f => extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .Concat(new[] { Path.Combine(root, "EndpointAdmin.psd1"), Path.Combine(root, "build.ps1") })
+                .ToArray();
+            Assert.Contains(files, f => f.EndsWith(".psrc", StringComparison.Ordinal));
+            foreach (var file in files)
+            {
+                var bytes = File.ReadAllBytes(file);
+                Assert.False(bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF, file + " has a BOM");
+                var text = File.ReadAllText(file);
+                Assert.False(text.Contains('\t'), file + " has a tab");
+                Assert.False(Regex.IsMatch(text, @"[ ]+\r?\n"), file + " has trailing spaces");
+            }
         }
 
         [Fact]

@@ -159,36 +159,24 @@ namespace EndpointAdmin.Simulators
                 _tokens.Enqueue(authorization.Substring(7).Trim());
             }
 
-            var fault = Faults.Next(request.Method, record.Path);
-            if (fault != null)
+            var (answered, _) = await Faults.TryAnswerAsync(context, record, status => Result(context, record, status, -99, "Service busy"), async fault =>
             {
-                switch (fault.Kind)
+                if (fault.Kind != FaultKind.TruncatedJson)
                 {
-                    case FaultKind.ConnectionReset:
-                        record.Status = -1;
-                        context.Abort();
-                        return;
-                    case FaultKind.RateLimited:
-                    case FaultKind.Unavailable:
-                        context.Response.Headers["Retry-After"] = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                        await Result(context, record, fault.Kind == FaultKind.RateLimited ? 429 : 503, -99, "Service busy");
-                        return;
-                    case FaultKind.TruncatedJson:
-                        record.Status = 200;
-                        context.Response.StatusCode = 200;
-                        context.Response.ContentType = "application/json";
-                        await context.Response.WriteAsync("{\"result_code\":1,\"result_content\":[{\"entity_id\":\"", context.RequestAborted);
-                        await context.Response.Body.FlushAsync(context.RequestAborted);
-                        context.Abort();
-                        return;
-                    case FaultKind.Slow:
-                        if (!await fault.DelayAsync(context))
-                        {
-                            return;
-                        }
-
-                        break;
+                    return false;
                 }
+
+                record.Status = 200;
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{\"result_code\":1,\"result_content\":[{\"entity_id\":\"", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                context.Abort();
+                return true;
+            });
+            if (answered)
+            {
+                return;
             }
 
             var failure = Authenticate(request, raw, body);

@@ -141,28 +141,11 @@ namespace EndpointAdmin.Simulators
                 _requests.Enqueue(record);
             }
 
-            var fault = Faults.Next(request.Method, path);
-            if (fault != null)
+            // A TruncatedJson fault is faked by Route, which cuts the body it writes.
+            var (answered, fault) = await Faults.TryAnswerAsync(context, record, status => Message(context, record, status, status == 429 ? "Too many API requests" : "Service Unavailable"));
+            if (answered)
             {
-                switch (fault.Kind)
-                {
-                    case FaultKind.ConnectionReset:
-                        record.Status = -1;
-                        context.Abort();
-                        return;
-                    case FaultKind.RateLimited:
-                    case FaultKind.Unavailable:
-                        context.Response.Headers["Retry-After"] = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                        await Message(context, record, fault.Kind == FaultKind.RateLimited ? 429 : 503, fault.Kind == FaultKind.RateLimited ? "Too many API requests" : "Service Unavailable");
-                        return;
-                    case FaultKind.Slow:
-                        if (!await fault.DelayAsync(context))
-                        {
-                            return;
-                        }
-
-                        break;
-                }
+                return;
             }
 
             var key = request.Headers["api-secret-key"].ToString();

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 
@@ -65,6 +66,17 @@ namespace EndpointAdmin.Simulators
         }
 
         internal int Fired;
+
+        private readonly System.Threading.ManualResetEventSlim _firedOnce = new System.Threading.ManualResetEventSlim();
+
+        /// <summary>Blocks until the fault has hit its first request (the simulator is inside it now); false after <paramref name="timeout"/>.</summary>
+        public bool WaitFired(TimeSpan timeout) => _firedOnce.Wait(timeout);
+
+        internal void Fire()
+        {
+            Fired++;
+            _firedOnce.Set();
+        }
     }
 
     /// <summary>The faults of one test; thread-safe.</summary>
@@ -106,6 +118,40 @@ namespace EndpointAdmin.Simulators
             }
         }
 
+        /// <summary>
+        /// Takes the fault planned for this request and answers it the way every simulator does:
+        /// a dropped connection, a 429/503 with Retry-After (the body is the vendor's, written by
+        /// <paramref name="busy"/> with the status), or the wait of a Slow fault. Any other kind goes
+        /// to <paramref name="vendor"/>, which returns true when it has answered the request.
+        /// Answered is true when the simulator must stop here; Fault is what was planned (null for none).
+        /// </summary>
+        internal async Task<(bool Answered, Fault Fault)> TryAnswerAsync(HttpContext context, RecordedRequest record, Func<int, Task> busy, Func<Fault, Task<bool>> vendor = null)
+        {
+            var fault = Next(context.Request.Method, record.Path);
+            if (fault == null)
+            {
+                return (false, null);
+            }
+
+            switch (fault.Kind)
+            {
+                case FaultKind.ConnectionReset:
+                    record.Status = -1;
+                    context.Abort();
+                    return (true, fault);
+                case FaultKind.RateLimited:
+                case FaultKind.Unavailable:
+                    context.Response.Headers["Retry-After"] = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                    await busy(fault.Kind == FaultKind.RateLimited ? 429 : 503);
+                    return (true, fault);
+                case FaultKind.Slow:
+                    // No one is left to answer when the client gave up first.
+                    return (!await fault.DelayAsync(context), fault);
+                default:
+                    return (vendor != null && await vendor(fault), fault);
+            }
+        }
+
         internal Fault Next(string method, string path)
         {
             lock (_faults)
@@ -117,7 +163,7 @@ namespace EndpointAdmin.Simulators
                         f.Seen++;
                         if (f.Seen > f.SkipMatches && f.Fired < f.Times)
                         {
-                            f.Fired++;
+                            f.Fire();
                             return f;
                         }
                     }

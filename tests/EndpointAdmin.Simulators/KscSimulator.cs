@@ -176,34 +176,23 @@ namespace EndpointAdmin.Simulators
                 await Task.Delay(Latency, context.RequestAborted);
             }
 
-            var fault = Faults.Next(request.Method, path);
-            if (fault != null)
+            var (answered, _) = await Faults.TryAnswerAsync(context, record, status => Text(context, record, status, "Service Unavailable"), async fault =>
             {
                 switch (fault.Kind)
                 {
-                    case FaultKind.ConnectionReset:
-                        record.Status = -1;
-                        context.Abort();
-                        return;
-                    case FaultKind.RateLimited:
-                    case FaultKind.Unavailable:
-                        context.Response.Headers["Retry-After"] = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                        await Text(context, record, fault.Kind == FaultKind.RateLimited ? 429 : 503, "Service Unavailable");
-                        return;
-                    case FaultKind.Slow:
-                        if (!await fault.DelayAsync(context))
-                        {
-                            return;
-                        }
-
-                        break;
                     case FaultKind.PxgError:
                         await PxgError(context, record, fault.PxgCode, fault.PxgModule, fault.PxgMessage);
-                        return;
+                        return true;
                     case FaultKind.SessionExpired:
                         _sessions.Clear();
-                        break;
+                        return false;
+                    default:
+                        return false;
                 }
+            });
+            if (answered)
+            {
+                return;
             }
 
             const string prefix = "/api/v1.0/";

@@ -189,31 +189,37 @@ namespace EndpointAdmin.Engine.Tests.Diagnostics
         private readonly UdpClient _udp;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
+        private readonly ManualResetEventSlim _received = new ManualResetEventSlim();
+
         public LoopbackUdpServer(bool reply)
         {
             _udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             Port = ((IPEndPoint)_udp.Client.LocalEndPoint).Port;
-            if (reply)
+            _ = Task.Run(async () =>
             {
-                _ = Task.Run(async () =>
+                while (!_stop.IsCancellationRequested)
                 {
-                    while (!_stop.IsCancellationRequested)
+                    try
                     {
-                        try
+                        var datagram = await _udp.ReceiveAsync(_stop.Token);
+                        _received.Set();
+                        if (reply)
                         {
-                            var datagram = await _udp.ReceiveAsync(_stop.Token);
                             await _udp.SendAsync(Encoding.ASCII.GetBytes("pong"), datagram.RemoteEndPoint, _stop.Token);
                         }
-                        catch (Exception)
-                        {
-                            return;
-                        }
                     }
-                });
-            }
+                    catch (Exception)
+                    {
+                        return;
+                    }
+                }
+            });
         }
 
         public int Port { get; }
+
+        /// <summary>Blocks until the first datagram has arrived (a probe is waiting for its answer now); false after <paramref name="timeout"/>.</summary>
+        public bool WaitForDatagram(TimeSpan timeout) => _received.Wait(timeout);
 
         public void Dispose()
         {
