@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
 using System.Net;
 using System.Net.Http;
-using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using EndpointAdmin.Errors;
@@ -13,133 +11,6 @@ using Xunit;
 
 namespace EndpointAdmin.Core.Tests
 {
-    public class RetryPolicyTests
-    {
-        [Theory]
-        [InlineData(true, 408, true)]
-        [InlineData(true, 429, true)]
-        [InlineData(true, 500, true)]
-        [InlineData(true, 502, true)]
-        [InlineData(true, 503, true)]
-        [InlineData(true, 504, true)]
-        [InlineData(true, 400, false)]
-        [InlineData(true, 401, false)]
-        [InlineData(true, 403, false)]
-        [InlineData(true, 404, false)]
-        [InlineData(false, 429, true)]
-        [InlineData(false, 503, false)]
-        [InlineData(false, 500, false)]
-        [InlineData(false, 408, false)]
-        public void OnlySafeRequestsAreRetriedExceptAfterARateLimit(bool safe, int status, bool expected)
-        {
-            Assert.Equal(expected, RetryPolicy.MayRetry(safe, (HttpStatusCode)status));
-        }
-
-        [Fact]
-        public void BackOffDoublesFromTheBaseAndIsCapped()
-        {
-            var policy = new RetryPolicy(5, TimeSpan.FromSeconds(2));
-            Assert.Equal(TimeSpan.FromSeconds(2), policy.Delay(1, null));
-            Assert.Equal(TimeSpan.FromSeconds(4), policy.Delay(2, null));
-            Assert.Equal(TimeSpan.FromSeconds(8), policy.Delay(3, null));
-            Assert.Equal(RetryPolicy.MaximumDelay, policy.Delay(30, null));
-        }
-
-        [Fact]
-        public void RetryAfterWinsOverBackOffButIsBounded()
-        {
-            var policy = new RetryPolicy(3, TimeSpan.FromSeconds(2));
-            Assert.Equal(TimeSpan.FromSeconds(7), policy.Delay(1, TimeSpan.FromSeconds(7)));
-            Assert.Equal(TimeSpan.Zero, policy.Delay(1, TimeSpan.Zero));
-            Assert.Equal(RetryPolicy.MaximumDelay, policy.Delay(1, TimeSpan.FromHours(2)));
-        }
-
-        [Fact]
-        public void RetryAfterParsesSecondsAndHttpDates()
-        {
-            var now = new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
-            Assert.Equal(TimeSpan.FromSeconds(120), RetryPolicy.ParseRetryAfter("120", now));
-            Assert.Equal(TimeSpan.FromSeconds(0), RetryPolicy.ParseRetryAfter(" 0 ", now));
-            Assert.Equal(TimeSpan.FromSeconds(30), RetryPolicy.ParseRetryAfter("Mon, 23 Nov 2026 09:00:30 GMT", now));
-            Assert.Equal(TimeSpan.Zero, RetryPolicy.ParseRetryAfter("Mon, 23 Nov 2026 08:00:00 GMT", now));
-            Assert.Null(RetryPolicy.ParseRetryAfter("soon", now));
-            Assert.Null(RetryPolicy.ParseRetryAfter("-5", now));
-            Assert.Null(RetryPolicy.ParseRetryAfter(null, now));
-        }
-    }
-
-    public class HttpStatusMapTests
-    {
-        [Theory]
-        [InlineData(400, "ManagerBadRequest", "InvalidArgument")]
-        [InlineData(401, "ManagerAuthenticationFailed", "AuthenticationError")]
-        [InlineData(403, "ManagerPermissionDenied", "PermissionDenied")]
-        [InlineData(404, "ManagerObjectNotFound", "ObjectNotFound")]
-        [InlineData(408, "ManagerTimeout", "OperationTimeout")]
-        [InlineData(409, "ManagerConflict", "ResourceExists")]
-        [InlineData(429, "ManagerRateLimited", "LimitsExceeded")]
-        [InlineData(500, "ManagerUnavailable", "ResourceUnavailable")]
-        [InlineData(503, "ManagerUnavailable", "ResourceUnavailable")]
-        [InlineData(504, "ManagerTimeout", "OperationTimeout")]
-        [InlineData(418, "ManagerProtocolError", "ProtocolError")]
-        public void EachStatusHasOneIdAndKind(int status, string id, string kind)
-        {
-            Assert.Equal((id, (ErrorKind)Enum.Parse(typeof(ErrorKind), kind)), HttpStatusMap.Map((HttpStatusCode)status));
-        }
-
-        [Theory]
-        [InlineData("{\"message\":\"Invalid API Key\"}", "Invalid API Key")]
-        [InlineData("Too many API requests", "Too many API requests")]
-        [InlineData("{\"error\":1}", "{\"error\":1}")]
-        [InlineData("{broken", "{broken")]
-        [InlineData("  ", null)]
-        public void TheServersMessageIsTakenFromJsonOrText(string body, string expected)
-        {
-            Assert.Equal(expected, ServerText.Of(body));
-        }
-    }
-
-    public class RedactorTests
-    {
-        [Theory]
-        [InlineData("api-secret-key: 2:abcdef", "api-secret-key: ***")]
-        [InlineData("Authorization: ApiKey xyz123", "Authorization: ***")]
-        [InlineData("Proxy-Authorization: Basic dXNlcjpwYXNz\nnext", "Proxy-Authorization: ***\nnext")]
-        [InlineData("{\"password\":\"hunter22\"}", "{\"password\":\"***\"}")]
-        [InlineData("nothing secret here", "nothing secret here")]
-        public void HeaderLikeSecretsAreMasked(string text, string expected)
-        {
-            Assert.Equal(expected, Redactor.Redact(text));
-        }
-
-        [Fact]
-        public void TheSessionKeyIsMaskedWhereverItAppears()
-        {
-            var key = Secure("2:vJC6lckDygB6FYURIvR0WK2ZTAhIY8rb0Amy9UMn4mo=");
-            Assert.Equal("server said *** was wrong (***)", Redactor.Redact("server said 2:vJC6lckDygB6FYURIvR0WK2ZTAhIY8rb0Amy9UMn4mo= was wrong (2:vJC6lckDygB6FYURIvR0WK2ZTAhIY8rb0Amy9UMn4mo=)", key));
-        }
-
-        [Fact]
-        public void ThumbprintsAreNormalizedFromTheUsualSpellings()
-        {
-            Assert.Equal(new string('A', 40), CertificatePin.Normalize(string.Join(":", new string[20].Select(_ => "aa"))));
-            Assert.Equal(new string('B', 64), CertificatePin.Normalize(new string('b', 64)));
-            Assert.Null(CertificatePin.Normalize("xyz"));
-            Assert.Null(CertificatePin.Normalize(new string('a', 39)));
-        }
-
-        internal static SecureString Secure(string text)
-        {
-            var s = new SecureString();
-            foreach (var c in text)
-            {
-                s.AppendChar(c);
-            }
-
-            return s;
-        }
-    }
-
     /// <summary>The pipeline over a scripted handler: what is retried, how long it waits, how fast it stops.</summary>
     public class HttpPipelineTests
     {

@@ -9,43 +9,6 @@ using static EndpointAdmin.Engine.Tests.Assertions;
 
 namespace EndpointAdmin.Engine.Tests
 {
-    /// <summary>A fleet of several pages, so faults land in the middle of a paged walk.</summary>
-    public sealed class PagedFleetFixture : IDisposable
-    {
-        public const int Computers = 12_000; // three pages of 5000
-
-        public PagedFleetFixture()
-        {
-            Inner = new DeepSecurityFixtureWith(Computers);
-        }
-
-        public DeepSecurityFixtureWith Inner { get; }
-
-        public void Dispose() => Inner.Dispose();
-    }
-
-    /// <summary>A simulator of a given size with a connected runspace.</summary>
-    public sealed class DeepSecurityFixtureWith : IDisposable
-    {
-        public DeepSecurityFixtureWith(int computers)
-        {
-            Simulator = DeepSecuritySimulator.Start(computers);
-            Shell = new Host.InProcessPowerShell();
-            var result = Shell.Invoke(DeepSecurityFixture.ConnectScript, Simulator.Uri, DeepSecurityFixture.Key(Simulator.ApiKey), Simulator.Thumbprint);
-            Assert.False(result.Failed, result.Describe());
-        }
-
-        public DeepSecuritySimulator Simulator { get; }
-
-        public Host.InProcessPowerShell Shell { get; }
-
-        public void Dispose()
-        {
-            Shell.Dispose();
-            Simulator.Dispose();
-        }
-    }
-
     /// <summary>Under each injected fault every agent comes exactly once, or the command fails clearly; Ctrl+C stops at once.</summary>
     public class DeepSecurityFaultTests : IClassFixture<PagedFleetFixture>
     {
