@@ -3,7 +3,7 @@
 # Tests that need no manager: parameter metadata, validation at binding, what happens without
 # a session, and help. The behaviour against a manager (the 300 cap, -WhatIf, nothing changed on
 # refusal) is covered by the engine tests, which start the Kaspersky Security Center simulator
-# in-process (tests/EndpointAdmin.Engine.Tests/KasperskyCmdletTests.cs).
+# in-process (tests/EndpointAdmin.Engine.Tests/Cmdlets/Managers/KasperskyCmdletTests.cs).
 Describe 'Set-AgentContinuousConnection' -Tag 'Unit' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
