@@ -15,8 +15,9 @@ namespace EndpointAdmin.Benchmarks
     ///   - what admins script today: one "nft add rule" per port, in a shell loop;
     ///   - one raw "nft -f" file with all the rules (the floor: nft's own parse and commit);
     ///   - EndpointAdmin: the rule objects piped into New-FirewallPortRule (one nft transaction),
-    ///     timed inside the engine; then Get-FirewallPortRule, Test-FirewallPortRule over the same
-    ///     objects, and New-FirewallPortRule again, which must change nothing.
+    ///     timed inside the engine; then Get-FirewallPortRule (all rules, and the rule objects piped
+    ///     in, which filters by as many display names as there are rules), Test-FirewallPortRule over
+    ///     the same objects, and New-FirewallPortRule again, which must change nothing.
     /// The baselines are timed inside their namespace too (no "ip netns exec" start-up counted).
     /// Each figure is the median of several runs from an empty ruleset, so one slow run on a busy
     /// machine does not decide the ratio. A per-rule loop above 500 rules takes minutes; it is timed
@@ -40,6 +41,7 @@ namespace EndpointAdmin.Benchmarks
         private const string Raw = "raw nft -f";
         private const string New = "New-FirewallPortRule";
         private const string Get = "Get-FirewallPortRule";
+        private const string GetPiped = "Get-FirewallPortRule, rules piped in";
         private const string Test = "Test-FirewallPortRule";
         private const string Again = "re-apply (New- again)";
 
@@ -184,6 +186,16 @@ namespace EndpointAdmin.Benchmarks
                     report.Add("EndpointAdmin: Get-FirewallPortRule", get, listed.Peak, listed.Rules + " rules listed, median of " + runs);
                     Record(Get, get);
 
+                    // The rule objects piped in bind -DisplayName one by one: as many filters as rules.
+                    var matched = warm;
+                    var getPiped = Median(runs, () =>
+                    {
+                        matched = Measure(shell, "$found = @($rules | Get-FirewallPortRule)", "$found.Count");
+                        return matched.Elapsed;
+                    });
+                    report.Add("EndpointAdmin: the rules piped into Get-FirewallPortRule", getPiped, matched.Peak, matched.Rules + " found by " + rules + " display names, median of " + runs);
+                    Record(GetPiped, getPiped);
+
                     var tested = warm;
                     var test = Median(runs, () =>
                     {
@@ -229,7 +241,7 @@ namespace EndpointAdmin.Benchmarks
             Console.WriteLine();
             Console.WriteLine(string.Format(c, "== firewall: growth from {0:N0} to {1:N0} rules (linear = {2:F0}x)", small, large, expected));
             Console.WriteLine(string.Format(c, "{0,-34} {1,12} {2,12} {3,8}  {4}", "operation", small.ToString("N0", c) + " ms", large.ToString("N0", c) + " ms", "ratio", "verdict"));
-            foreach (var operation in new[] { New, Get, Test, Again, Raw, Loop })
+            foreach (var operation in new[] { New, Get, GetPiped, Test, Again, Raw, Loop })
             {
                 if (!byOperation.TryGetValue(operation, out var bySize) || !bySize.ContainsKey(small) || !bySize.ContainsKey(large))
                 {
