@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using EndpointAdmin.Errors;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Converters;
 
 namespace EndpointAdmin.Catalog
 {
@@ -59,9 +58,7 @@ namespace EndpointAdmin.Catalog
             CatalogDocument doc;
             try
             {
-                var settings = new JsonSerializerSettings { MissingMemberHandling = MissingMemberHandling.Error };
-                settings.Converters.Add(new StringEnumConverter { AllowIntegerValues = false });
-                doc = JsonConvert.DeserializeObject<CatalogDocument>(json, settings);
+                doc = CatalogDocument.Read(json);
             }
             catch (JsonException ex)
             {

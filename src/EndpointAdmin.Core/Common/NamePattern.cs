@@ -24,10 +24,13 @@ namespace EndpointAdmin
 
         public Func<string, bool> IsMatch { get; }
 
+        /// <summary>True for a pattern made by <see cref="Literal"/>: it matches exactly its Text, ignoring case.</summary>
+        public bool IsLiteral { get; private set; }
+
         /// <summary>A literal, case-insensitive name.</summary>
         public static NamePattern Literal(string text)
         {
-            return new NamePattern(text, false, s => string.Equals(s, text, StringComparison.OrdinalIgnoreCase));
+            return new NamePattern(text, false, s => string.Equals(s, text, StringComparison.OrdinalIgnoreCase)) { IsLiteral = true };
         }
     }
 }

@@ -115,12 +115,16 @@ namespace EndpointAdmin.Firewall
         }
 
         /// <summary>The rules matching every filter given (names literal, display names and groups by pattern).</summary>
-        public IEnumerable<NormalizedRule> Find(FirewallSnapshot snapshot, IList<string> names, IList<NamePattern> displayNames, IList<NamePattern> groups)
+        public IEnumerable<NormalizedRule> Find(FirewallSnapshot snapshot, IList<string> names, IReadOnlyList<NamePattern> displayNames, IReadOnlyList<NamePattern> groups)
         {
+            // Sets, so that filters piped in by the thousand cost a lookup per rule, not a scan.
+            var nameSet = names == null ? null : new HashSet<string>(names, StringComparer.Ordinal);
+            var displayNameSet = displayNames == null ? null : new NamePatternSet(displayNames);
+            var groupSet = groups == null ? null : new NamePatternSet(groups);
             return snapshot.Rules
-                .Where(r => names == null || names.Contains(r.Name, StringComparer.Ordinal))
-                .Where(r => displayNames == null || displayNames.Any(p => p.IsMatch(r.Rule.DisplayName)))
-                .Where(r => groups == null || groups.Any(p => p.IsMatch(r.Rule.Group)))
+                .Where(r => nameSet == null || nameSet.Contains(r.Name))
+                .Where(r => displayNameSet == null || displayNameSet.IsMatch(r.Rule.DisplayName))
+                .Where(r => groupSet == null || groupSet.IsMatch(r.Rule.Group))
                 .OrderBy(r => r.Rule.Group, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase);
         }

@@ -73,28 +73,23 @@ namespace EndpointAdmin.Commands
             found.AddRange(productRules.Select(r => new NormalizedRule(r, PortSet.Any, PortSet.Any, AddressSet.Any, r.RemoteMacAddress)));
 
             // As with Get-NetFirewallRule: a name asked for and not found is an error, a pattern that matches nothing is not.
+            var foundNames = new HashSet<string>(found.Select(r => r.Name), System.StringComparer.Ordinal);
             foreach (var name in _names.Distinct())
             {
-                if (!found.Any(r => r.Name == name))
+                if (!foundNames.Contains(name))
                 {
                     WriteError(FirewallService.NotFound(name));
                 }
             }
 
-            foreach (var pattern in displayNames ?? new List<NamePattern>())
+            foreach (var pattern in displayNames == null ? new NamePattern[0] : new NamePatternSet(displayNames).LiteralsMatchingNone(found.Select(r => r.Rule.DisplayName)))
             {
-                if (!pattern.HasWildcards && !found.Any(r => pattern.IsMatch(r.Rule.DisplayName)))
-                {
-                    WriteError(FirewallService.NotFound(pattern.Text, "DisplayName"));
-                }
+                WriteError(FirewallService.NotFound(pattern.Text, "DisplayName"));
             }
 
-            foreach (var pattern in groups ?? new List<NamePattern>())
+            foreach (var pattern in groups == null ? new NamePattern[0] : new NamePatternSet(groups).LiteralsMatchingNone(found.Select(r => r.Rule.Group)))
             {
-                if (!pattern.HasWildcards && !found.Any(r => pattern.IsMatch(r.Rule.Group)))
-                {
-                    WriteError(FirewallService.NotFound(pattern.Text, "Group"));
-                }
+                WriteError(FirewallService.NotFound(pattern.Text, "Group"));
             }
         }
     }
