@@ -49,6 +49,10 @@
         'Set-AgentFirewallSetting'
         # Kaspersky Security Center
         'Set-AgentContinuousConnection'
+        # Baselines (desired state across vendors)
+        'Test-AgentBaseline'
+        'Set-AgentBaseline'
+        'Export-AgentBaseline'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -22,6 +22,13 @@ namespace EndpointAdmin.DeepSecurity
             return new Uri(text + "/");
         }
 
+        /// <summary>
+        /// Heartbeat and direction on the base policy, policies and computers (the names of
+        /// Set-AgentHeartbeatPolicy's parameters), the Smart Protection proxy and the priority-4
+        /// heartbeat rule per policy, and the two manager-wide update proxies.
+        /// </summary>
+        public Baseline.ManagerBaselineSchema BaselineSchema { get; } = DeepSecurityBaseline.Schema();
+
         public void Validate(ConnectionOptions options)
         {
             SignInRules.RequireApiKey(Product, options);

@@ -107,5 +107,14 @@ namespace EndpointAdmin.Errors
         public const string AgentFirewallSettingConflict = "AgentFirewallSettingConflict";
         public const string AgentFirewallLogScheduleInvalid = "AgentFirewallLogScheduleInvalid";
         public const string AgentSettingNothingToChange = "AgentSettingNothingToChange";
+
+        // ---- Baselines (Test-, Set-, Export-AgentBaseline) ----
+        public const string BaselineFileUnreadable = "BaselineFileUnreadable";
+        public const string BaselineKeyUnknown = "BaselineKeyUnknown";
+        public const string BaselineKeyMissing = "BaselineKeyMissing";
+        public const string BaselineValueInvalid = "BaselineValueInvalid";
+        public const string BaselineTargetNotFound = "BaselineTargetNotFound";
+        public const string BaselineSessionMissing = "BaselineSessionMissing";
+        public const string BaselineTargetFailed = "BaselineTargetFailed";
     }
 }

@@ -12,6 +12,13 @@ namespace EndpointAdmin.Kaspersky
         /// <summary>https://ksc:13299 -> https://ksc:13299/api/v1.0/</summary>
         public Uri ApiBase(Uri managerUri) => KscWire.ApiBase(managerUri);
 
+        /// <summary>Which devices keep a continuous connection; the synchronization interval has no Open API, so it is a NotSupported row.</summary>
+        public Baseline.ManagerBaselineSchema BaselineSchema { get; } = new Baseline.ManagerBaselineSchema
+        {
+            Manager = new[] { new Baseline.SettingDefinition("SyncIntervalMinutes", Baseline.SettingKind.Minutes) { ConsolePath = KscWire.ConsolePath(ManagerCapability.WriteHeartbeatPolicy) } },
+            ContinuousConnection = new Baseline.SettingDefinition("ContinuousConnection", Baseline.SettingKind.Boolean),
+        };
+
         public void Validate(ConnectionOptions options)
         {
             if (options.UserName == null)

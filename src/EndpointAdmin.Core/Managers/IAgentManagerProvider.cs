@@ -94,5 +94,21 @@ namespace EndpointAdmin.Managers
 
         /// <summary>Apex One: the global agent firewall settings and the Certified Safe Software Service.</summary>
         void SetFirewallSettings(FirewallSettingsRequest request, CommandFeedback feedback, CancellationToken cancel);
+
+        // Baselines: the actual state of every declared target in as few requests as the API allows
+        // (requests grow with policies and pages, never with agents), the checks of a whole plan
+        // before anything is written, the writes of one target, and today's state as a baseline entry.
+
+        /// <summary>Every target the baseline declares, found and read; a target that cannot be found is a state with an Error.</summary>
+        IEnumerable<Baseline.BaselineTargetState> ReadBaseline(Baseline.ManagerBaseline baseline, CancellationToken cancel);
+
+        /// <summary>Checks a plan before any write: throws when the whole plan is refused (a limit), or sets Refused on the writes it refuses.</summary>
+        void CheckBaseline(IReadOnlyList<Baseline.BaselineWrite> plan, CancellationToken cancel);
+
+        /// <summary>Writes the drifted settings of one target.</summary>
+        void WriteBaseline(Baseline.BaselineWrite write, CancellationToken cancel);
+
+        /// <summary>Today's state as the tables of one Managers entry (Product and Uri are the caller's).</summary>
+        System.Collections.Specialized.OrderedDictionary ExportBaseline(CancellationToken cancel);
     }
 }

@@ -23,5 +23,8 @@ namespace EndpointAdmin.Managers
 
         /// <summary>A provider over its own pipeline to ApiBase(options.ManagerUri); nothing is sent until it is used.</summary>
         IAgentManagerProvider Create(ConnectionOptions options);
+
+        /// <summary>What the product accepts in a baseline, so a file is checked before any session or request.</summary>
+        Baseline.ManagerBaselineSchema BaselineSchema { get; }
     }
 }

@@ -22,5 +22,8 @@ namespace EndpointAdmin.Managers
         SetAgentServerProxy,
         SetFirewallSettings,
         SetContinuousConnection,
+
+        // Test-, Set- and Export-AgentBaseline.
+        Baseline,
     }
 }

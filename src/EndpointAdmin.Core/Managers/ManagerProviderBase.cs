@@ -75,6 +75,16 @@ namespace EndpointAdmin.Managers
 
         public virtual void SetFirewallSettings(FirewallSettingsRequest request, CommandFeedback feedback, CancellationToken cancel) => throw MissingAgentSetting(ManagerCapability.SetFirewallSettings);
 
+        public virtual IEnumerable<Baseline.BaselineTargetState> ReadBaseline(Baseline.ManagerBaseline baseline, CancellationToken cancel) => throw Missing(ManagerCapability.Baseline);
+
+        public virtual void CheckBaseline(IReadOnlyList<Baseline.BaselineWrite> plan, CancellationToken cancel)
+        {
+        }
+
+        public virtual void WriteBaseline(Baseline.BaselineWrite write, CancellationToken cancel) => throw Missing(ManagerCapability.Baseline);
+
+        public virtual System.Collections.Specialized.OrderedDictionary ExportBaseline(CancellationToken cancel) => throw Missing(ManagerCapability.Baseline);
+
         public virtual void Dispose()
         {
             Http?.Dispose();

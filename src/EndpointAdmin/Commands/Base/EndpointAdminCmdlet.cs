@@ -41,6 +41,9 @@ namespace EndpointAdmin.Commands
             }
         }
 
+        /// <summary>How many non-terminating errors this command has written for core failures.</summary>
+        internal int ErrorCount { get; private set; }
+
         /// <summary>Stops the command with the core's failure as its terminating error.</summary>
         internal void Terminate(EndpointAdminException failure)
         {
@@ -51,6 +54,7 @@ namespace EndpointAdmin.Commands
         /// <summary>One non-terminating error for a core failure; the command goes on with the next item.</summary>
         internal void WriteError(EndpointAdminException failure)
         {
+            ErrorCount++;
             Flush();
             WriteError(ErrorRecordFactory.Create(failure));
         }
