@@ -166,7 +166,6 @@ namespace EndpointAdmin.Engine.Tests
             Assert.False(remote.Failed, remote.Describe());
             var text = string.Join("\n", remote.Output.Select(o => o.ToString()));
             Assert.Contains("Expected", text);
-            Assert.Contains("Manager: ", text);
             Assert.Contains("Mgmt SSH", text);
             Assert.Contains("Drifted", text);
         }
