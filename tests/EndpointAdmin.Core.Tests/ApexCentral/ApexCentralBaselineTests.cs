@@ -18,9 +18,7 @@ namespace EndpointAdmin.Core.Tests
         {
             entry["Product"] = "ApexCentral";
             entry["Uri"] = "https://apex.example.com";
-            var problems = new List<EndpointAdminException>();
-            var document = new BaselineReader(new Dictionary<ManagerProduct, ManagerBaselineSchema> { [ManagerProduct.ApexCentral] = Schema }, NamePattern.Literal, null)
-                .Read(new Hashtable { ["Managers"] = new object[] { entry } }, problems);
+            var (document, problems) = BaselineSamples.Read(BaselineSamples.Table("Managers", BaselineSamples.List(entry)));
             Assert.Empty(problems);
             return document.Managers.Single();
         }

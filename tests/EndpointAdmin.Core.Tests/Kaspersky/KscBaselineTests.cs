@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -90,10 +89,8 @@ namespace EndpointAdmin.Core.Tests
         [Fact]
         public void TheSyncIntervalIsOneManagerStateReadWithoutARequest()
         {
-            var document = new BaselineReader(
-                new Dictionary<ManagerProduct, ManagerBaselineSchema> { [ManagerProduct.KasperskySecurityCenter] = new KasperskyFactory().BaselineSchema },
-                NamePattern.Literal,
-                null).Read(new Hashtable { ["Managers"] = new object[] { new Hashtable { ["Product"] = "KasperskySecurityCenter", ["Uri"] = "https://ksc:13299", ["SyncIntervalMinutes"] = 15 } } }, new List<EndpointAdminException>());
+            var (document, problems) = BaselineSamples.Read(BaselineSamples.Table("Managers", BaselineSamples.List(BaselineSamples.Table("Product", "KasperskySecurityCenter", "Uri", "https://ksc:13299", "SyncIntervalMinutes", 15))));
+            Assert.Empty(problems);
             var manager = document.Managers.Single();
 
             // No host search exists: any request would fail this test.
