@@ -24,7 +24,7 @@ namespace EndpointAdmin.Engine.Tests
     /// </summary>
     public sealed class DocumentationSnippetTests : IClassFixture<DocumentationSnippetTests.Managers>
     {
-        private static readonly string[] Documents = { "README.md", "docs/en-US/about_EndpointAdmin.md", "docs/en-US/about_EndpointAdmin_Products.md" };
+        private static readonly string[] Documents = { "README.md", "docs/en-US/about_EndpointAdmin.md", "docs/en-US/about_EndpointAdmin_Products.md", "docs/en-US/about_EndpointAdmin_Baseline.md" };
         private static readonly Lazy<Dictionary<string, Snippet>> All = new Lazy<Dictionary<string, Snippet>>(Load);
         private readonly Managers _managers;
 
