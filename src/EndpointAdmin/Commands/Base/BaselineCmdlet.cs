@@ -57,8 +57,6 @@ namespace EndpointAdmin.Commands
         {
             var problems = new List<EndpointAdminException>();
             object tree = null;
-            // The PSObject itself goes to Plain: a ConvertFrom-Json object keeps its properties on the
-            // wrapper, and its base object is an empty PSCustomObject.
             Must(() => tree = Path != null ? ReadFile(GetUnresolvedProviderPathFromPSPath(Path)) : Plain(Baseline, SourceName));
             var schemas = ManagerProviders.Factories.ToDictionary(f => f.Product, f => f.BaselineSchema);
             var document = new BaselineReader(schemas, name => Patterns.From(new[] { name })[0], PortCatalog.Default).Read(tree, problems);
