@@ -217,7 +217,12 @@ function Invoke-Docs {
             foreach ($about in [IO.Directory]::GetFiles($docs, 'about_*.md')) {
                 New-ExternalHelp -Path $about -OutputPath $staging -Force | Out-Null
                 $name = [IO.Path]::GetFileNameWithoutExtension($about)
-                [IO.File]::Copy([IO.Path]::Combine($staging, $name + '.help.txt'), [IO.Path]::Combine($target, $name + '.help.txt'), $true)
+                # platyPS 0.14 writes CRLF with a byte order mark and keeps the markdown's HTML
+                # comments (the <!-- windows-only --> snippet marks) as text; the shipped topics are
+                # LF without a BOM and without those marks, so a regeneration only shows real changes.
+                $text = [IO.File]::ReadAllText([IO.Path]::Combine($staging, $name + '.help.txt'))
+                $lines = @($text.Replace("`r`n", "`n").Split("`n") | Where-Object { $_ -notmatch '^\s*<!--.*-->\s*$' })
+                [IO.File]::WriteAllText([IO.Path]::Combine($target, $name + '.help.txt'), ($lines -join "`n"), (New-Object System.Text.UTF8Encoding($false)))
             }
         }
         else {

@@ -24,7 +24,7 @@ namespace EndpointAdmin.Engine.Tests
     /// </summary>
     public sealed class DocumentationSnippetTests : IClassFixture<DocumentationSnippetTests.Managers>
     {
-        private static readonly string[] Documents = { "README.md", "docs/en-US/about_EndpointAdmin.md", "docs/en-US/about_EndpointAdmin_Products.md" };
+        private static readonly string[] Documents = { "README.md", "docs/en-US/about_EndpointAdmin.md", "docs/en-US/about_EndpointAdmin_Products.md", "docs/en-US/about_EndpointAdmin_Baseline.md" };
         private static readonly Lazy<Dictionary<string, Snippet>> All = new Lazy<Dictionary<string, Snippet>>(Load);
         private readonly Managers _managers;
 
@@ -144,11 +144,12 @@ namespace EndpointAdmin.Engine.Tests
                     // The simulated agents that are offline stay offline: a documented -Wait ends after
                     // a few seconds here instead of the default timeout.
                     "$global:apiKey = $args[0]; $global:applicationId = $args[1]; $global:credential = $args[2]; " +
-                    "$global:PSDefaultParameterValues['Invoke-AgentSync:TimeoutSec'] = 3",
+                    // Their timeouts are then the expected outcome, not an error of the snippet.
+                    "$global:PSDefaultParameterValues['Invoke-AgentSync:TimeoutSec'] = 3; $global:PSDefaultParameterValues['Invoke-AgentSync:ErrorAction'] = 'Ignore'",
                     DeepSecurityFixture.Key(apex ? _managers.Apex.ApiKey : _managers.DeepSecurity.ApiKey), _managers.Apex.ApplicationId,
                     new PSCredential(_managers.Ksc.UserName, DeepSecurityFixture.Key(_managers.Ksc.Password)));
                 Assert.False(prepared.Failed, prepared.Describe());
-                var result = shell.InvokeRendered(ToSimulators(snippet.Text));
+                var result = shell.InvokeRendered(Checked(ToSimulators(snippet.Text)));
                 Assert.True(!result.Failed, id + ":\n" + result.Describe());
             }
         }
@@ -157,8 +158,17 @@ namespace EndpointAdmin.Engine.Tests
         [MemberData(nameof(LocalIds))]
         public void EveryOtherSnippetRunsInANetworkNamespace(string id)
         {
-            var result = _managers.Local().InvokeRendered(All.Value[id].Text);
+            var result = _managers.Local().InvokeRendered(Checked(All.Value[id].Text));
             Assert.True(!result.Failed, id + ":\n" + result.Describe());
+        }
+
+        /// <summary>
+        /// Rendering merges the error stream into the output, so a snippet that writes a
+        /// non-terminating error would still pass: $Error is cleared before and checked after.
+        /// </summary>
+        private static string Checked(string text)
+        {
+            return "$global:Error.Clear()\n" + text + "\nif ($global:Error.Count -gt 0) { throw ('The snippet wrote ' + $global:Error.Count + ' error(s), the first: ' + $global:Error[$global:Error.Count - 1]) }";
         }
 
         /// <summary>The documented example hosts become the simulators, each with its certificate pinned.</summary>

@@ -106,5 +106,30 @@ namespace EndpointAdmin.Engine.Tests
             Assert.Contains("Get-AgentPortRequirement", text);
             Assert.True(File.Exists(Path.Combine(InProcessPowerShell.RepositoryRoot, "docs", "en-US", "about_EndpointAdmin.md")));
         }
+
+        [Fact]
+        public void TheBaselineAboutTopicIsShipped()
+        {
+            var result = _ps.Run("[string](Get-Help -Name about_EndpointAdmin_Baseline)");
+            var text = Assert.Single(Succeeded(result)).ToString();
+            Assert.Contains("about_endpointadmin_baseline", text, System.StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Set-AgentBaseline", text);
+            Assert.Contains("EndpointAdmin/AgentBaseline", text);
+        }
+
+        /// <summary>The about topics are rendered from docs/en-US by ./build.ps1 -Task Docs: a section added to the markdown without it shows here.</summary>
+        [Theory]
+        [InlineData("about_EndpointAdmin")]
+        [InlineData("about_EndpointAdmin_Products")]
+        [InlineData("about_EndpointAdmin_Baseline")]
+        public void TheShippedAboutTopicHasEverySectionOfItsMarkdown(string topic)
+        {
+            var markdown = File.ReadAllLines(Path.Combine(InProcessPowerShell.RepositoryRoot, "docs", "en-US", topic + ".md"));
+            var shipped = File.ReadAllLines(Path.Combine(InProcessPowerShell.RepositoryRoot, "src", "EndpointAdmin", "en-US", topic + ".help.txt")).Select(l => l.Trim()).ToList();
+            var sections = markdown.Where(l => l.StartsWith("## ", System.StringComparison.Ordinal)).Select(l => l.Substring(3).Trim())
+                .Where(h => !string.Equals(h, topic, System.StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.NotEmpty(sections);
+            Assert.All(sections, h => Assert.Contains(h, shipped));
+        }
     }
 }

@@ -104,6 +104,7 @@ namespace EndpointAdmin.Engine.Tests
         [InlineData("EndpointAdmin.types.ps1xml")]
         [InlineData("en-US/EndpointAdmin.dll-Help.xml")]
         [InlineData("en-US/about_EndpointAdmin.help.txt")]
+        [InlineData("en-US/about_EndpointAdmin_Baseline.help.txt")]
         [InlineData("LICENSE")]
         [InlineData("RoleCapabilities/EndpointAdminOperator.psrc")]
         [InlineData("RoleCapabilities/EndpointAdminFirewallAdmin.psrc")]
