@@ -165,7 +165,7 @@ Describe 'Test-AgentBaseline on nftables' -Tag 'Integration' -Skip:(-not $canUse
             $_.Setting | Should -Be 'FirewallRule'
             $_.TargetType.ToString() | Should -Be 'Host'
         }
-        @($stages.Missing.Key | Sort-Object -Unique) | Should -Be @('HostFirewall')
+        @($stages.Missing.Key | Sort-Object -Unique) | Should -Be @('HostFirewall.ExtraRules[0]', 'HostFirewall.Rules[0]')
         @($stages.Missing.TargetId | Sort-Object) | Should -Be @('EA-KasperskySecurityCenter-All-AdministrationServer-In-TCP-13000', 'EA-KasperskySecurityCenter-All-AdministrationServer-In-UDP-13000', 'Mgmt SSH')
         $stages.MissingQuiet | Should -BeFalse
     }

@@ -18,6 +18,9 @@ namespace EndpointAdmin.Baseline
         private readonly FirewallService _service;
         private readonly string _host;
 
+        // The baseline entry each wanted rule comes from (HostFirewall.Rules[0], HostFirewall.ExtraRules[1]), for its row's Key.
+        private readonly Dictionary<string, string> _keys = new Dictionary<string, string>(StringComparer.Ordinal);
+
         public HostFirewallPlan(FirewallService service, string host)
         {
             _service = service;
@@ -45,6 +48,7 @@ namespace EndpointAdmin.Baseline
                     }
 
                     byName[prepared.Name] = (prepared, key);
+                    _keys[prepared.Name] = key;
                     wanted.Add(prepared);
                 }
                 catch (EndpointAdminException ex)
@@ -89,7 +93,7 @@ namespace EndpointAdmin.Baseline
             {
                 var test = _service.Test(snapshot, rule);
                 snapshot.ByName.TryGetValue(rule.Name, out var actual);
-                var row = Row(rule.Name, rule.Rule.DisplayName, rule.Describe(), actual?.Describe() ?? "absent", test.InDesiredState, baseline.Key);
+                var row = Row(rule.Name, rule.Rule.DisplayName, rule.Describe(), actual?.Describe() ?? "absent", test.InDesiredState, _keys.TryGetValue(rule.Name, out var key) ? key : baseline.Key);
                 row.Source = test.State == FirewallRuleState.CoveredByProductRule ? "a rule the product created itself" : actual != null ? "EndpointAdmin rules (" + _service.Kind + ")" : null;
                 row.Message = string.Join("; ", test.Differences);
                 rows.Add(row);
