@@ -327,7 +327,7 @@ namespace EndpointAdmin.Simulators
                     return;
                 }
 
-                await Setting(context, record, method, s[1], body, Fleet.SystemSettings, false, () => null, canReset: true);
+                await Setting(context, record, method, s[1], body, Fleet.SystemSettings, false, () => Fleet.SystemSettings.GetValueOrDefault(s[1]), canReset: true);
                 return;
             }
 
