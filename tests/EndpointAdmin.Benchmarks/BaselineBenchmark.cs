@@ -104,10 +104,66 @@ $read
                 report.Target("Test-AgentBaseline requests grow with pages, not computers: +" + (large.Module - small.Module) + " requests for +" + (large.N - small.N).ToString("N0", CultureInfo.InvariantCulture) + " computers (" + (moduleGrowth * 100).ToString("F0", CultureInfo.InvariantCulture) + "% for " + (agentsGrowth * 100).ToString("F0", CultureInfo.InvariantCulture) + "% more computers; at most 2 per added page)", large.Module - small.Module <= 2 * ((large.N / PageSize) - (small.N / PageSize)));
             }
 
+            if (!Ksc(report, sizes))
+            {
+                return 1;
+            }
+
             report.Note("peak MiB = the largest managed heap a GC left behind during the run (sampled every 5 ms), above the level before it; simulator included.");
             report.Note("module pattern: GET /policies, GET /policies?overrides=true, GET /policies/default once; per 5,000 computers one computers/search?expand=computerStatus and one computers/search?expand=computerSettings&overrides=true.");
             report.Print();
             return 0;
+        }
+
+        /// <summary>A Kaspersky entry: the db* devices keep a continuous connection, every other holder gives it up.</summary>
+        public const string KscScript = @"
+param($Uri)
+$baseline = @{ Managers = @( @{ Product = 'KasperskySecurityCenter'; Uri = $Uri; ContinuousConnection = @{ Name = @('db*'); Unmanaged = 'Disable' } } ) }
+$rows = 0
+Test-AgentBaseline -Baseline $baseline | ForEach-Object { $rows++ }
+$rows
+";
+
+        /// <summary>
+        /// The Kaspersky Security Center part: Test-AgentBaseline of the continuous connection
+        /// section at the same sizes, with 100 devices holding the setting, so its request counts
+        /// stand beside Deep Security's.
+        /// </summary>
+        private static bool Ksc(BenchReport report, int[] sizes)
+        {
+            var counts = new System.Collections.Generic.List<(int N, long Requests)>();
+            foreach (var n in sizes.Prepend(200))
+            {
+                using var simulator = KscSimulator.Start(n, keepConnection: 100);
+                simulator.RecordRequests = false;
+                simulator.SessionLifetime = TimeSpan.FromHours(1);
+                using var shell = new InProcessPowerShell();
+                var connect = shell.Invoke("Connect-AgentManager -Product KasperskySecurityCenter -Uri $args[0] -Credential $args[1] -CertificateThumbprint $args[2]", simulator.Uri, new System.Management.Automation.PSCredential(simulator.UserName, HeartbeatBenchmark.Key(simulator.Password)), simulator.Thumbprint);
+                if (connect.Failed)
+                {
+                    Console.Error.WriteLine(connect.Describe());
+                    return false;
+                }
+
+                var before = simulator.RequestCount;
+                var run = HeartbeatBenchmark.Measure(shell, KscScript, simulator.Uri);
+                var requests = simulator.RequestCount - before;
+                if (n == 200)
+                {
+                    continue; // the warm-up run
+                }
+
+                counts.Add((n, requests));
+                var k = (n / 1000.0).ToString("0.#", CultureInfo.InvariantCulture) + "k";
+                report.Add("KSC Test-AgentBaseline ContinuousConnection, " + k + " devices", run.Time, run.PeakHeap, run.Count + " rows; " + requests + " requests");
+            }
+
+            if (counts.Count >= 2)
+            {
+                report.Note("KSC requests at " + counts.First().N.ToString("N0", CultureInfo.InvariantCulture) + " and " + counts.Last().N.ToString("N0", CultureInfo.InvariantCulture) + " devices: " + counts.First().Requests + " -> " + counts.Last().Requests + " (one walk of the hosts, a chunk per request)");
+            }
+
+            return true;
         }
 
         /// <summary>Both scripts once over a small manager first, so neither pays the JIT in the measurement.</summary>
