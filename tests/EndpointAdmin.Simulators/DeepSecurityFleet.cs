@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace EndpointAdmin.Simulators
 {
@@ -38,20 +39,26 @@ namespace EndpointAdmin.Simulators
         private static readonly string[] Platforms = { "Red Hat Enterprise 8 (64 bit)", "Microsoft Windows Server 2019 (64 bit)", "Ubuntu Linux 22 (64 bit)" };
 
         private readonly long[] _lastContact;
-        private readonly byte[] _policy;
+        private readonly ushort[] _policy;
         private readonly object _gate = new object();
 
-        public DeepSecurityFleet(int count, int seed = 42, DateTime? nowUtc = null)
+        /// <param name="policies">How many policies (at least 5): the five below, then "Policy N" children of Base Policy, each setting one heartbeat value of its own.</param>
+        public DeepSecurityFleet(int count, int seed = 42, DateTime? nowUtc = null, int policies = 5)
         {
+            if (policies < 5 || policies > ushort.MaxValue)
+            {
+                throw new ArgumentOutOfRangeException(nameof(policies));
+            }
+
             Count = count;
             Now = nowUtc ?? DateTime.UtcNow;
             var nowMs = ToMs(Now);
             _lastContact = new long[count];
-            _policy = new byte[count];
+            _policy = new ushort[count];
             var random = new Random(seed);
             for (int i = 0; i < count; i++)
             {
-                _policy[i] = (byte)(i % 5);
+                _policy[i] = (ushort)(i % policies);
                 var roll = random.Next(100);
                 long ageMs;
                 if (roll < 70)
@@ -87,6 +94,11 @@ namespace EndpointAdmin.Simulators
             AddPolicy(new SimPolicy { Id = 3, Name = "Windows Server", ParentId = 1 }, ("platformSettingHeartbeatMissedAlertThreshold", "3"));
             AddPolicy(new SimPolicy { Id = 4, Name = "Laptops", ParentId = 3 }, ("platformSettingHeartbeatMissedAlertThreshold", "Unlimited"), ("platformSettingAgentCommunicationsDirection", "Agent/Appliance Initiated"));
             AddPolicy(new SimPolicy { Id = 5, Name = "Web Tier", ParentId = 2 }, ("platformSettingHeartbeatInterval", "1 Minute"));
+            for (int id = 6; id <= policies; id++)
+            {
+                var own = id % 3 == 0 ? ("platformSettingHeartbeatInterval", "15 Minutes") : id % 3 == 1 ? ("platformSettingHeartbeatMissedAlertThreshold", "4") : ("platformSettingHeartbeatLocalTimeShiftAlertThreshold", "30 Minutes");
+                AddPolicy(new SimPolicy { Id = id, Name = "Policy " + id.ToString(CultureInfo.InvariantCulture), ParentId = 1 }, own);
+            }
 
             for (int id = 97; id <= count; id += 97)
             {
@@ -121,7 +133,7 @@ namespace EndpointAdmin.Simulators
 
         public int PolicyId(int id) => _policy[id - 1] + 1;
 
-        public void SetPolicy(int id, int policyId) => _policy[id - 1] = (byte)(policyId - 1);
+        public void SetPolicy(int id, int policyId) => _policy[id - 1] = (ushort)(policyId - 1);
 
         public long LastContactMs(int id) => _lastContact[id - 1];
 
@@ -159,6 +171,21 @@ namespace EndpointAdmin.Simulators
 
             DefaultSettings.TryGetValue(name, out var fallback);
             return fallback;
+        }
+
+        /// <summary>The firewall rules in effect on a policy: its own assignments and those it inherits from its parents.</summary>
+        public List<int> EffectiveFirewallRuleIds(int policyId)
+        {
+            var result = new List<int>();
+            int? current = policyId;
+            for (int depth = 0; current.HasValue && depth < 64 && Policies.TryGetValue(current.Value, out var policy); depth++)
+            {
+                result.AddRange(policy.FirewallRuleIds.Where(r => !result.Contains(r)));
+                current = policy.ParentId;
+            }
+
+            result.Sort();
+            return result;
         }
 
         public string EffectiveComputerSetting(int id, string name)

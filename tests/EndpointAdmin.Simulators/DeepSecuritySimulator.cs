@@ -48,16 +48,16 @@ namespace EndpointAdmin.Simulators
         private int _nextTaskId = 1;
         private long _requestCount;
 
-        private DeepSecuritySimulator(int computers, int seed)
+        private DeepSecuritySimulator(int computers, int seed, int policies)
         {
-            Fleet = new DeepSecurityFleet(computers, seed);
+            Fleet = new DeepSecurityFleet(computers, seed, policies: policies);
             _server = new LoopbackHttpsServer(Handle);
         }
 
         /// <summary>Starts a simulator with a seeded fleet of <paramref name="computers"/> computers.</summary>
-        public static DeepSecuritySimulator Start(int computers = 200, int seed = 42)
+        public static DeepSecuritySimulator Start(int computers = 200, int seed = 42, int policies = 5)
         {
-            var simulator = new DeepSecuritySimulator(computers, seed);
+            var simulator = new DeepSecuritySimulator(computers, seed, policies);
             simulator._server.Start();
             return simulator;
         }
@@ -289,6 +289,12 @@ namespace EndpointAdmin.Simulators
                 return;
             }
 
+            if (s.Length == 2 && s[0] == "firewallrules" && s[1] == "search" && method == "POST")
+            {
+                await SearchRules(context, record, body);
+                return;
+            }
+
             if (s.Length == 1 && s[0] == "firewallrules" && method == "POST")
             {
                 await CreateRule(context, record, body);
@@ -321,7 +327,7 @@ namespace EndpointAdmin.Simulators
                     return;
                 }
 
-                await Setting(context, record, method, s[1], body, Fleet.SystemSettings, false, () => null, canReset: true);
+                await Setting(context, record, method, s[1], body, Fleet.SystemSettings, false, () => Fleet.SystemSettings.GetValueOrDefault(s[1]), canReset: true);
                 return;
             }
 
@@ -661,6 +667,31 @@ namespace EndpointAdmin.Simulators
                 return;
             }
 
+            if (s.Length == 5 && s[2] == "firewall" && s[3] == "assignments" && method == "DELETE" && int.TryParse(s[4], out var unassign))
+            {
+                // Only a rule assigned on this policy itself can be unassigned here; an inherited one belongs to the parent.
+                bool removed;
+                lock (Fleet.Gate)
+                {
+                    removed = policy.FirewallRuleIds.Remove(unassign);
+                }
+
+                if (!removed)
+                {
+                    await Message(context, record, 400, "The firewall rule is not assigned to this policy.");
+                    return;
+                }
+
+                List<int> left;
+                lock (Fleet.Gate)
+                {
+                    left = policy.FirewallRuleIds.ToList();
+                }
+
+                await Json(context, record, 200, new JsonObject { ["assignedRuleIDs"] = new JsonArray(left.Select(i => (JsonNode)i).ToArray()) });
+                return;
+            }
+
             if (s.Length == 4 && s[2] == "firewall" && s[3] == "assignments")
             {
                 if (method == "POST" || method == "PUT")
@@ -749,6 +780,20 @@ namespace EndpointAdmin.Simulators
                 }
             }
 
+            w.WriteEndObject();
+
+            // The Firewall module: the assigned rule IDs, inherited ones too; with overrides only those assigned on the policy itself.
+            w.WriteStartObject("firewall");
+            w.WriteStartArray("ruleIDs");
+            lock (Fleet.Gate)
+            {
+                foreach (var rule in overrides ? policy.FirewallRuleIds.OrderBy(i => i).ToList() : Fleet.EffectiveFirewallRuleIds(policy.Id))
+                {
+                    w.WriteNumberValue(rule);
+                }
+            }
+
+            w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndObject();
         }
@@ -865,6 +910,49 @@ namespace EndpointAdmin.Simulators
             }
 
             await Json(context, record, 200, rule);
+        }
+
+        /// <summary>
+        /// POST /firewallrules/search: choice tests (action, priority, direction, protocol, ...) and the
+        /// ID test, sorted by ID, at most maxItems, answered as {"firewallRules":[...]}.
+        /// </summary>
+        private async Task SearchRules(HttpContext context, RecordedRequest record, string body)
+        {
+            using var doc = JsonDocument.Parse(string.IsNullOrEmpty(body) ? "{}" : body);
+            var max = doc.RootElement.TryGetProperty("maxItems", out var m) ? m.GetInt32() : 5000;
+            var tests = new List<Func<JsonObject, bool>>();
+            if (doc.RootElement.TryGetProperty("searchCriteria", out var list))
+            {
+                foreach (var c in list.EnumerateArray())
+                {
+                    if (c.TryGetProperty("idTest", out var idTest))
+                    {
+                        var v = c.GetProperty("idValue").GetInt64();
+                        var test = idTest.GetString();
+                        tests.Add(r => Compare(r["ID"].GetValue<int>(), test, v));
+                    }
+                    else if (c.TryGetProperty("choiceValue", out var choice))
+                    {
+                        var field = c.GetProperty("fieldName").GetString();
+                        var value = choice.GetString();
+                        var equal = !c.TryGetProperty("choiceTest", out var ct) || ct.GetString() != "not-equal";
+                        tests.Add(r => string.Equals(r[field]?.GetValue<string>(), value, StringComparison.Ordinal) == equal);
+                    }
+                    else
+                    {
+                        await Message(context, record, 400, "Unsupported search criteria for firewall rules.");
+                        return;
+                    }
+                }
+            }
+
+            List<JsonObject> found;
+            lock (Fleet.Gate)
+            {
+                found = _rules.OrderBy(p => p.Key).Select(p => p.Value).Where(r => tests.All(t => t(r))).Take(max).Select(r => (JsonObject)r.DeepClone()).ToList();
+            }
+
+            await Json(context, record, 200, new JsonObject { ["firewallRules"] = new JsonArray(found.Cast<JsonNode>().ToArray()) });
         }
 
         private async Task CreateTask(HttpContext context, RecordedRequest record, string body)

@@ -236,24 +236,36 @@ namespace EndpointAdmin.DeepSecurity
                 return run.AgentSettings;
             }
 
+            return OwnSettings(criteria, ranges, HeartbeatSettingNames, cancel);
+        }
+
+        /// <summary>The wanted settings set on the computers of a page's ID ranges themselves: one search per range.</summary>
+        public Dictionary<int, Dictionary<string, string>> OwnSettings(JArray criteria, List<(long From, long To)> ranges, ISet<string> wanted, CancellationToken cancel)
+        {
             var result = new Dictionary<int, Dictionary<string, string>>();
             foreach (var (from, to) in ranges)
             {
-                Overrides(criteria, from, to, result, cancel);
+                Overrides(criteria, from, to, wanted, result, cancel);
             }
 
             return result;
         }
 
+        /// <summary>Every computer's own wanted settings in one listing (computers that set none are left out).</summary>
+        public Dictionary<int, Dictionary<string, string>> AllOwnSettings(ISet<string> wanted, CancellationToken cancel)
+        {
+            return _http.Send(HttpMethod.Get, Paths.OwnSettingsList, null, true, s => ComputerPageReader.ReadOwnSettings(s, wanted), cancel);
+        }
+
         /// <summary>The heartbeat settings set on the computers of one ID range themselves (overrides=true).</summary>
-        private void Overrides(JArray pageCriteria, long first, long last, Dictionary<int, Dictionary<string, string>> result, CancellationToken cancel)
+        private void Overrides(JArray pageCriteria, long first, long last, ISet<string> wanted, Dictionary<int, Dictionary<string, string>> result, CancellationToken cancel)
         {
             var criteria = new JArray(pageCriteria.Select(c => c.DeepClone())) { Criteria.Id(first, Criteria.AtLeast), Criteria.Id(last, Criteria.AtMost) };
             long after = first - 1;
             for (int guard = 0; guard < 1000; guard++)
             {
                 var body = Criteria.ComputerSearch(_pageSize, new JArray(criteria.Select(c => c.DeepClone())) { Criteria.Id(after, Criteria.GreaterThan) });
-                var raw = _http.Send(HttpMethod.Post, Paths.OwnSettingsSearch, body, true, s => ComputerPageReader.Read(s, HeartbeatSettingNames), cancel);
+                var raw = _http.Send(HttpMethod.Post, Paths.OwnSettingsSearch, body, true, s => ComputerPageReader.Read(s, wanted), cancel);
                 foreach (var r in raw)
                 {
                     if (r.Settings != null && r.Settings.Count > 0)

@@ -27,12 +27,14 @@ namespace EndpointAdmin.DeepSecurity
             ManagerCapability.CreateHeartbeatFirewallRule,
             ManagerCapability.SyncAgent,
             ManagerCapability.SetProxyById,
+            ManagerCapability.Baseline,
         };
 
         private readonly ComputerSearch _computers;
         private readonly PolicySettings _policies;
         private readonly HeartbeatRules _rules;
         private readonly SyncTasks _sync;
+        private readonly DeepSecurityBaseline _baseline;
 
         public DeepSecurityProvider(HttpPipeline http, int pageSize = PageSize)
             : base(http)
@@ -41,6 +43,7 @@ namespace EndpointAdmin.DeepSecurity
             _policies = new PolicySettings(http, _computers);
             _rules = new HeartbeatRules(http, _policies);
             _sync = new SyncTasks(http, _computers);
+            _baseline = new DeepSecurityBaseline(http, _computers, _policies, _rules);
         }
 
         public override ManagerProduct Product => ManagerProduct.DeepSecurity;
@@ -142,5 +145,13 @@ namespace EndpointAdmin.DeepSecurity
 
             _policies.SetProxy(purpose, target, proxyId.Value, cancel);
         }
+
+        public override IEnumerable<Baseline.BaselineTargetState> ReadBaseline(Baseline.ManagerBaseline baseline, CancellationToken cancel) => _baseline.Read(baseline, cancel);
+
+        public override void CheckBaseline(IReadOnlyList<Baseline.BaselineWrite> plan, CancellationToken cancel) => _baseline.Check(plan, cancel);
+
+        public override void WriteBaseline(Baseline.BaselineWrite write, CancellationToken cancel) => _baseline.Write(write, cancel);
+
+        public override System.Collections.Specialized.OrderedDictionary ExportBaseline(CancellationToken cancel) => _baseline.Export(cancel);
     }
 }

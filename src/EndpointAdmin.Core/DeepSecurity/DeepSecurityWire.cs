@@ -45,6 +45,23 @@ namespace EndpointAdmin.DeepSecurity
             DirectionSetting,
         };
 
+        public const string SmartProtectionProxySetting = "platformSettingSmartProtectionGlobalServerProxyId";
+        public const string SmartProtectionUseProxySetting = "platformSettingSmartProtectionGlobalServerUseProxyEnabled";
+
+        /// <summary>What a baseline reads from policies and computers: the heartbeat settings and the Smart Protection proxy.</summary>
+        public static readonly HashSet<string> BaselineSettingNames = new HashSet<string>(HeartbeatSettingNames)
+        {
+            SmartProtectionProxySetting,
+            SmartProtectionUseProxySetting,
+        };
+
+        /// <summary>
+        /// UNCONFIRMED: the value a manager-wide proxy ID setting holds for "no proxy". The SDK only
+        /// says the settings hold a proxy ID; an empty value (as a fresh manager's setting reads) is
+        /// written for None, and empty, "0" or an absent value read as None.
+        /// </summary>
+        public const string NoProxyValue = "";
+
         public const string Unlimited = "Unlimited";
         public const string DirectionBidirectional = "Bidirectional";
 
@@ -83,7 +100,7 @@ namespace EndpointAdmin.DeepSecurity
             [ProxyPurpose.AgentUpdate] = new[] { "platformSettingProxyAgentUpdateProxyId", null },
             [ProxyPurpose.ManagerUpdate] = new[] { "platformSettingProxyManagerUpdateProxyId", null },
             // policy/computer settings: id and the switch that turns it on
-            [ProxyPurpose.SmartProtection] = new[] { "platformSettingSmartProtectionGlobalServerProxyId", "platformSettingSmartProtectionGlobalServerUseProxyEnabled" },
+            [ProxyPurpose.SmartProtection] = new[] { SmartProtectionProxySetting, SmartProtectionUseProxySetting },
         };
 
         public static bool IsSystemWide(ProxyPurpose purpose) => purpose != ProxyPurpose.SmartProtection;
@@ -216,6 +233,7 @@ namespace EndpointAdmin.DeepSecurity
             public const string Policies = "policies";
             public const string BasePolicy = "policies/default";
             public const string FirewallRules = "firewallrules";
+            public const string FirewallRuleSearch = "firewallrules/search";
             public const string ScheduledTasks = "scheduledtasks";
 
             /// <summary>
@@ -256,6 +274,9 @@ namespace EndpointAdmin.DeepSecurity
 
             public static string FirewallAssignments(int? policyId) => "policies/" + policyId + "/firewall/assignments";
 
+            /// <summary>One rule's assignment on a policy itself (DELETE unassigns it there).</summary>
+            public static string FirewallAssignment(int policyId, int ruleId) => FirewallAssignments(policyId) + "/" + ruleId;
+
             public static string ScheduledTask(int id) => "scheduledtasks/" + id;
         }
 
@@ -293,6 +314,9 @@ namespace EndpointAdmin.DeepSecurity
                 ["stringValue"] = ToServerWildcard(name),
                 ["stringWildcards"] = name.HasWildcards,
             };
+
+            /// <summary>A test of a choice (enum) field, such as a firewall rule's priority or direction.</summary>
+            public static JObject Choice(string field, string value) => new JObject { ["fieldName"] = field, ["choiceTest"] = Equal, ["choiceValue"] = value };
 
             public static JObject Name(string name) => new JObject { ["fieldName"] = "name", ["stringTest"] = Equal, ["stringValue"] = name, ["stringWildcards"] = false };
 

@@ -24,9 +24,10 @@ namespace EndpointAdmin.DeepSecurity
             _policies = policies;
         }
 
-        public HeartbeatFirewallRule Create(HeartbeatRuleRequest request, CancellationToken cancel)
+        /// <summary>Creates the rule and assigns it; resolved: request.Policy is a policy ID the caller has just read (no request to check it again).</summary>
+        public HeartbeatFirewallRule Create(HeartbeatRuleRequest request, CancellationToken cancel, bool resolved = false)
         {
-            var policy = _policies.ResolveTarget(request.Policy, cancel);
+            var policy = resolved ? request.Policy : _policies.ResolveTarget(request.Policy, cancel);
             var ips = request.SourceIPAddress ?? new string[0];
             var macs = request.SourceMacAddress ?? new string[0];
             var rule = new JObject
@@ -73,6 +74,12 @@ namespace EndpointAdmin.DeepSecurity
                 SourceIPAddress = ips,
                 SourceMacAddress = macs,
             };
+        }
+
+        /// <summary>Unassigns a rule assigned on the policy itself; the rule stays defined, so nothing another policy uses goes away.</summary>
+        public void Unassign(int policyId, int ruleId, CancellationToken cancel)
+        {
+            _http.Json(HttpMethod.Delete, Paths.FirewallAssignment(policyId, ruleId), null, false, cancel);
         }
 
         private static void AddSource(JObject rule, string kind, string[] values)

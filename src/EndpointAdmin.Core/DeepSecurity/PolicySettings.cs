@@ -178,7 +178,8 @@ namespace EndpointAdmin.DeepSecurity
             return result;
         }
 
-        public void CheckChange(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel)
+        /// <summary>Refuses what the target cannot take; known: the computer of an agent target when the caller has read it already (no request then).</summary>
+        public void CheckChange(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel, Agent known = null)
         {
             if (resolved.Scope == HeartbeatPolicyScope.BasePolicy && (change.Inherit.Count > 0 || change.Direction == CommunicationDirection.Inherited))
             {
@@ -195,7 +196,7 @@ namespace EndpointAdmin.DeepSecurity
             Agent appliance = null;
             if (resolved.Scope == HeartbeatPolicyScope.Agent)
             {
-                var agent = _computers.GetComputer(resolved.Id.Value, cancel).Agent;
+                var agent = known ?? _computers.GetComputer(resolved.Id.Value, cancel).Agent;
                 appliance = agent.IsVirtualAppliance ? agent : null;
             }
             else if (resolved.Scope == HeartbeatPolicyScope.BasePolicy)
@@ -241,7 +242,8 @@ namespace EndpointAdmin.DeepSecurity
             return result;
         }
 
-        public HeartbeatPolicy SetHeartbeatPolicy(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel)
+        /// <summary>Writes the change; reread false: the caller needs no HeartbeatPolicy back (a baseline), so null is returned and nothing is read.</summary>
+        public HeartbeatPolicy SetHeartbeatPolicy(PolicyTarget resolved, HeartbeatChange change, CancellationToken cancel, bool reread = true)
         {
             var root = Paths.SettingsRoot(resolved);
             void Write(string name, string value) => _http.Json(HttpMethod.Post, root + name, new JObject { ["value"] = value }, false, cancel);
@@ -284,7 +286,7 @@ namespace EndpointAdmin.DeepSecurity
                 Reset(SettingName(setting));
             }
 
-            return GetHeartbeatPolicy(resolved, cancel);
+            return reread ? GetHeartbeatPolicy(resolved, cancel) : null;
         }
 
         /// <summary>Points a proxy setting at proxy <paramref name="proxyId"/>: manager-wide, or on the target with the switch that turns it on.</summary>
@@ -293,17 +295,31 @@ namespace EndpointAdmin.DeepSecurity
             CheckProxyScope(purpose, target);
             var names = ProxySettings[purpose];
             var systemWide = IsSystemWide(purpose);
-            var resolved = ResolveTarget(target, cancel);
-            var value = proxyId.ToString(CultureInfo.InvariantCulture);
-            if (systemWide)
+            var resolved = systemWide ? target : ResolveTarget(target, cancel);
+            WriteProxy(purpose, resolved, proxyId, cancel);
+        }
+
+        /// <summary>
+        /// Writes a proxy setting on a resolved target: proxy <paramref name="proxyId"/>, or none
+        /// (null: the manager-wide ID emptied, or the target's switch turned off, its ID left as it is).
+        /// </summary>
+        public void WriteProxy(ProxyPurpose purpose, PolicyTarget resolved, int? proxyId, CancellationToken cancel)
+        {
+            var names = ProxySettings[purpose];
+            var value = proxyId.HasValue ? proxyId.Value.ToString(CultureInfo.InvariantCulture) : NoProxyValue;
+            if (IsSystemWide(purpose))
             {
                 _http.Json(HttpMethod.Post, Paths.SystemSetting(names[0]), new JObject { ["value"] = value }, false, cancel);
                 return;
             }
 
             var root = Paths.SettingsRoot(resolved);
-            _http.Json(HttpMethod.Post, root + names[0], new JObject { ["value"] = value }, false, cancel);
-            _http.Json(HttpMethod.Post, root + names[1], new JObject { ["value"] = "true" }, false, cancel);
+            if (proxyId.HasValue)
+            {
+                _http.Json(HttpMethod.Post, root + names[0], new JObject { ["value"] = value }, false, cancel);
+            }
+
+            _http.Json(HttpMethod.Post, root + names[1], new JObject { ["value"] = proxyId.HasValue ? "true" : "false" }, false, cancel);
         }
 
         public void CheckProxyScope(ProxyPurpose purpose, PolicyTarget target)
