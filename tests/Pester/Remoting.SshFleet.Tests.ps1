@@ -23,7 +23,7 @@ Describe 'Set-AgentBaseline across a fleet of eight SSH hosts' -Tag 'Integration
 
         # The numbers the assertions derive their bounds from.
         $script:connectingTimeoutSec = 30
-        $script:slowDelaySec = 15
+        $script:slowDelaySec = 20
         $script:throttle = 3
         $script:hostCount = 8
         $script:unreachableIndex = 7
@@ -118,7 +118,16 @@ $sessions = @(New-PSSession -HostName $HostAddress @ssh -ConnectingTimeout ($Con
 $opened = $clock.Elapsed.TotalSeconds
 try {
     $apply = { Import-Module $using:ModuleManifest -ErrorAction Stop; Set-AgentBaseline -Baseline $using:b -Confirm:$false -PassThru }
-    $first = @(Invoke-Command -Session $sessions -ThrottleLimit $Throttle -ScriptBlock $apply -ErrorAction SilentlyContinue -ErrorVariable firstErrors)
+    # The first run also notes when each host worked (the hosts share this machine's clock), to see the throttle at work.
+    $timed = {
+        $start = [datetime]::UtcNow
+        Import-Module $using:ModuleManifest -ErrorAction Stop
+        Set-AgentBaseline -Baseline $using:b -Confirm:$false -PassThru
+        [pscustomobject]@{ Start = $start; End = [datetime]::UtcNow }
+    }
+    $all = @(Invoke-Command -Session $sessions -ThrottleLimit $Throttle -ScriptBlock $timed -ErrorAction SilentlyContinue -ErrorVariable firstErrors)
+    $first = @($all | Where-Object { $_.PSObject.TypeNames[0] -eq 'Deserialized.EndpointAdmin.BaselineResult' })
+    $spans = @($all | Where-Object { $_.PSObject.TypeNames[0] -ne 'Deserialized.EndpointAdmin.BaselineResult' })
     $second = @(Invoke-Command -Session $sessions -ThrottleLimit $Throttle -ScriptBlock $apply -ErrorAction SilentlyContinue -ErrorVariable secondErrors)
     $tested = @(Invoke-Command -Session $sessions -ThrottleLimit $Throttle -ScriptBlock { Test-AgentBaseline -Baseline $using:b -Quiet })
 }
@@ -132,6 +141,9 @@ finally {
     RunErrors  = @(@($firstErrors) + @($secondErrors) | Where-Object { $_ } | ForEach-Object { [string]$_ })
     First      = $first
     Second     = $second
+    # The most hosts at work at one moment of the first run.
+    Busiest    = ($spans | ForEach-Object { $at = $_.Start; @($spans | Where-Object { $_.Start -le $at -and $_.End -gt $at }).Count } | Measure-Object -Maximum).Maximum
+    Spans      = $spans.Count
     Tested     = @($tested | ForEach-Object { [pscustomobject]@{ InDesiredState = [bool]$_; PSComputerName = $_.PSComputerName } })
     Opened     = $opened
     Total      = $clock.Elapsed.TotalSeconds
@@ -202,6 +214,13 @@ finally {
         $result.Tested.Count | Should -Be $reachable.Count
         $result.Tested | ForEach-Object { $_.InDesiredState | Should -BeTrue }
         @($result.Tested.PSComputerName | Sort-Object) | Should -Be @($reachable | ForEach-Object { $_.Address } | Sort-Object)
+    }
+
+    It 'works on at most -ThrottleLimit hosts at once, and on more than one' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $result.Spans | Should -Be $reachable.Count
+        $result.Busiest | Should -BeLessOrEqual $throttle
+        $result.Busiest | Should -BeGreaterThan 1
     }
 
     It 'connects side by side: the unreachable host''s timeout and the slow host''s delay overlap' {
