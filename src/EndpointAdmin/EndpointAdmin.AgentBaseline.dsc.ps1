@@ -32,6 +32,15 @@ $ErrorActionPreference = 'Stop'
 # Progress records would reach the console host; DSC reads only stdout and stderr.
 $ProgressPreference = 'SilentlyContinue'
 $script:exitCode = 0
+# DSC writes and reads UTF-8. Windows consoles default to an OEM code page; without a console
+# (DSC's pipes) setting it can fail, and the streams are then the process's own.
+try {
+    [Console]::InputEncoding = New-Object System.Text.UTF8Encoding $false
+    [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false
+}
+catch {
+    $null = $_
+}
 # Errors that mean the instance itself is wrong: DSC's "invalid input", not a failed target.
 $script:invalidInput = '^(Baseline(FileUnreadable|KeyUnknown|KeyMissing|ValueInvalid)|DscInputInvalid)\b'
 $script:manifest = Join-Path $PSScriptRoot 'EndpointAdmin.psd1'
