@@ -20,7 +20,7 @@ namespace EndpointAdmin.Core.Tests
     {
         private const string CompositionFile = "ManagerProviders.cs";
 
-        private static readonly string[] GenericCoreFolders = { "Managers", "Models", "Http", "Firewall", "Catalog", "Diagnostics", "Errors", "Common" };
+        private static readonly string[] GenericCoreFolders = { "Managers", "Models", "Http", "Firewall", "Catalog", "Diagnostics", "Errors", "Common", "Baseline" };
 
         private static readonly Regex Identifier = new Regex(@"\b[A-Za-z_][A-Za-z0-9_]*\b", RegexOptions.CultureInvariant);
 

@@ -18,7 +18,7 @@ namespace EndpointAdmin.ApexCentral
     /// </summary>
     internal sealed class ApexCentralProvider : ManagerProviderBase
     {
-        private static readonly ManagerCapability[] Declared = { ManagerCapability.ListAgents };
+        private static readonly ManagerCapability[] Declared = { ManagerCapability.ListAgents, ManagerCapability.Baseline };
 
         public ApexCentralProvider(HttpPipeline http)
             : base(http)
@@ -66,6 +66,32 @@ namespace EndpointAdmin.ApexCentral
         {
             throw ManagerCapabilities.NotSupported(this, ManagerCapability.EvaluateHeartbeat, "its ProductAgents listing carries no last-contact time and no heartbeat interval, so no verdict can be judged. Get-Agent lists the agents Apex Central knows");
         }
+
+        /// <summary>
+        /// Every Apex One setting of a baseline is a console setting (a NotSupported row), so the
+        /// manager's one state needs no request: nothing is read that nothing could compare with.
+        /// </summary>
+        public override IEnumerable<Baseline.BaselineTargetState> ReadBaseline(Baseline.ManagerBaseline baseline, CancellationToken cancel)
+        {
+            var own = baseline.Targets.Where(t => t.Type == BaselineTargetType.Manager).ToList();
+            if (own.Count == 0)
+            {
+                yield break;
+            }
+
+            var state = new Baseline.BaselineTargetState { Type = BaselineTargetType.Manager, Id = baseline.Uri, Display = "manager" };
+            state.Declarations.AddRange(own);
+            yield return state;
+        }
+
+        /// <summary>Never reached from a plan (NotSupported rows are not written); refused rather than ignored if it is.</summary>
+        public override void WriteBaseline(Baseline.BaselineWrite write, CancellationToken cancel)
+        {
+            throw ManagerCapabilities.NotSupported(this, ManagerCapability.Baseline, "the Apex One settings " + string.Join(", ", write.Changes.Select(c => c.Name)) + " have no Automation API; set them in the Apex One web console");
+        }
+
+        /// <summary>Nothing of a baseline is readable through the Automation API: an entry with only Product and Uri.</summary>
+        public override System.Collections.Specialized.OrderedDictionary ExportBaseline(CancellationToken cancel) => new System.Collections.Specialized.OrderedDictionary();
 
         /// <summary>One request per literal name or ID; any wildcard needs the whole listing, filtered here.</summary>
         private static IEnumerable<(string Filter, string Value, Func<string, bool> Pattern)> Requests(AgentQuery query)

@@ -21,11 +21,13 @@ namespace EndpointAdmin.Kaspersky
             ManagerCapability.EvaluateHeartbeat,
             ManagerCapability.SyncAgent,
             ManagerCapability.SetContinuousConnection,
+            ManagerCapability.Baseline,
         };
 
         private readonly KscSession _session;
         private readonly KscHostSearch _hosts;
         private readonly KscSync _sync;
+        private readonly KscBaseline _baseline;
         private readonly int _batchSize;
 
         public KasperskyProvider(KscSession session, int chunkSize = KscWire.ChunkSize, int batchSize = KscWire.SyncBatchSize)
@@ -35,6 +37,7 @@ namespace EndpointAdmin.Kaspersky
             _batchSize = batchSize;
             _hosts = new KscHostSearch(session, chunkSize, batchSize);
             _sync = new KscSync(session, _hosts, batchSize);
+            _baseline = new KscBaseline(this, _hosts);
         }
 
         public override ManagerProduct Product => ManagerProduct.KasperskySecurityCenter;
@@ -110,6 +113,14 @@ namespace EndpointAdmin.Kaspersky
             agent.ContinuousConnection = enabled;
             return agent;
         }
+
+        public override IEnumerable<Baseline.BaselineTargetState> ReadBaseline(Baseline.ManagerBaseline baseline, CancellationToken cancel) => _baseline.Read(baseline, cancel);
+
+        public override void CheckBaseline(IReadOnlyList<Baseline.BaselineWrite> plan, CancellationToken cancel) => _baseline.Check(plan, cancel);
+
+        public override void WriteBaseline(Baseline.BaselineWrite write, CancellationToken cancel) => _baseline.Write(write, cancel);
+
+        public override System.Collections.Specialized.OrderedDictionary ExportBaseline(CancellationToken cancel) => _baseline.Export(cancel);
 
         /// <summary>Signs out (EndSession), then the pipeline goes.</summary>
         public override void Dispose()

@@ -40,6 +40,12 @@ namespace EndpointAdmin.Engine.Tests
             ["Set-AgentContinuousConnection"] = ("SetContinuousConnection", "Set-AgentContinuousConnection -Name 'zz-no-such*' -Enabled $true -WhatIf"),
         };
 
+        /// <summary>
+        /// Baseline rows: manager columns follow the Baseline capability and are run with a read-only
+        /// export; product and firewall columns are the host firewall part, backed like the firewall rows.
+        /// </summary>
+        private static readonly string[] BaselineRows = { "Test-AgentBaseline", "Set-AgentBaseline", "Export-AgentBaseline" };
+
         /// <summary>Catalog products behind the product columns (the catalog knows Apex One; the manager is Apex Central).</summary>
         private static readonly Dictionary<string, string> CatalogProduct = new Dictionary<string, string>
         {
@@ -189,7 +195,18 @@ namespace EndpointAdmin.Engine.Tests
                 }
             }
 
-            Assert.True(checkedCells >= 39, checkedCells + " cells run");
+            foreach (var product in providers.Keys)
+            {
+                var verdicts = BaselineRows.Select(key => Verdict(rows[key][product])).Distinct().ToList();
+                var expected = providers[product].Contains("Baseline") ? "Yes" : "No";
+                Assert.True(verdicts.Count == 1 && verdicts[0] == expected, product + ": the baseline rows say " + string.Join("/", verdicts) + ", the provider declares " + expected);
+                var export = _sessions[product]("Export-AgentBaseline");
+                var refused = export.Errors.Any(e => e.FullyQualifiedErrorId.StartsWith("ManagerOperationNotSupported,", StringComparison.Ordinal));
+                Assert.True(refused == (expected == "No"), product + " / Export-AgentBaseline: " + export.Describe());
+                checkedCells++;
+            }
+
+            Assert.True(checkedCells >= 42, checkedCells + " cells run");
         }
 
         [Fact]
@@ -231,7 +248,7 @@ namespace EndpointAdmin.Engine.Tests
             var (_, rows) = Table(RepositoryFile("docs", "en-US", "about_EndpointAdmin_Products.md"));
             var catalogRows = Succeeded(_engine.Run("Get-AgentPortRequirement")).GroupBy(r => Text(r, "Product")).ToDictionary(g => g.Key, g => g.Count());
             var firewallCommands = Succeeded(_engine.Run("Get-Command -Module EndpointAdmin | Where-Object { [EndpointAdmin.Commands.FirewallCmdlet].IsAssignableFrom($_.ImplementingType) } | ForEach-Object Name")).Select(o => o.ToString()).ToList();
-            Assert.Equal(8, firewallCommands.Count);
+            Assert.Equal(11, firewallCommands.Count);
             var backends = CoreEnum("EndpointAdmin.FirewallBackendKind");
             foreach (var (key, cells) in rows.Where(r => !ManagerRows.ContainsKey(r.Key)))
             {

@@ -57,7 +57,7 @@ namespace EndpointAdmin.Commands
         {
             var problems = new List<EndpointAdminException>();
             object tree = null;
-            Must(() => tree = Path != null ? ReadFile(GetUnresolvedProviderPathFromPSPath(Path)) : Plain(Baseline is PSObject p ? p.BaseObject : Baseline, SourceName));
+            Must(() => tree = Path != null ? ReadFile(GetUnresolvedProviderPathFromPSPath(Path)) : Plain(Baseline, SourceName));
             var schemas = ManagerProviders.Factories.ToDictionary(f => f.Product, f => f.BaselineSchema);
             var document = new BaselineReader(schemas, name => Patterns.From(new[] { name })[0], PortCatalog.Default).Read(tree, problems);
             Stop(problems);
