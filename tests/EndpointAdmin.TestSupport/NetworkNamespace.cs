@@ -91,7 +91,7 @@ namespace EndpointAdmin.TestSupport
         }
 
         /// <summary>Runs a program with an argument list in a working directory, with text on its stdin (how DSC runs a command resource).</summary>
-        public static ProcessResult Run(string file, IEnumerable<string> arguments, string workingDirectory, string input, int timeoutMs = 60000)
+        public static ProcessResult Run(string file, IEnumerable<string> arguments, string workingDirectory, string input, IDictionary<string, string> environment = null, int timeoutMs = 60000)
         {
             var psi = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory };
             foreach (var a in arguments)
@@ -99,7 +99,7 @@ namespace EndpointAdmin.TestSupport
                 psi.ArgumentList.Add(a);
             }
 
-            return Run(psi, false, input, timeoutMs, null);
+            return Run(psi, false, input, timeoutMs, environment);
         }
 
         private static ProcessResult Run(ProcessStartInfo psi, bool check, string input, int timeoutMs, IDictionary<string, string> environment)

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using EndpointAdmin.Host;
+using EndpointAdmin.Simulators;
 using EndpointAdmin.TestSupport;
 using Json.Schema;
 using Xunit;
@@ -252,6 +253,65 @@ namespace EndpointAdmin.Engine.Tests
             Assert.Contains(r.Messages, m => m.Level == "error" && m.Message.Contains("BaselineSessionMissing", StringComparison.Ordinal));
         }
 
+        [DscFact]
+        public void AManagerInstanceConnectsWithItsSecretAndSetThenTestIsInDesiredState()
+        {
+            // Unattended as DSC runs it: no session, so the instance names a SecretManagement secret.
+            // Get-Secret comes from a stand-in module the test writes (a vault answering with a PSCredential).
+            using var sim = KscSimulator.Start(devices: 40, seed: 7);
+            var work = Path.Combine(Path.GetTempPath(), "ea-dsc-" + Guid.NewGuid().ToString("N"));
+            var module = Path.Combine(work, "Microsoft.PowerShell.SecretManagement");
+            Directory.CreateDirectory(module);
+            File.WriteAllText(Path.Combine(module, "Microsoft.PowerShell.SecretManagement.psm1"),
+                "function Get-Secret { [CmdletBinding()] param([Parameter(Mandatory)][string] $Name, [string] $Vault)\n"
+                + "  if ($Name -ne 'KscAdmin') { throw \"Get-Secret: a secret named '$Name' was not found\" }\n"
+                + "  $s = [System.Security.SecureString]::new(); foreach ($c in $env:EA_TEST_PASSWORD.ToCharArray()) { $s.AppendChar($c) }\n"
+                + "  [System.Management.Automation.PSCredential]::new($env:EA_TEST_USER, $s) }\n"
+                + "Export-ModuleMember -Function Get-Secret\n");
+            var environment = new Dictionary<string, string>
+            {
+                ["PSModulePath"] = work,
+                ["EA_TEST_USER"] = sim.UserName,
+                ["EA_TEST_PASSWORD"] = sim.Password,
+            };
+            try
+            {
+                var instance = "{\"managers\":[{\"product\":\"KasperskySecurityCenter\",\"uri\":\"" + sim.Uri + "\",\"secret\":\"KscAdmin\",\"certificateThumbprint\":\"" + sim.Thumbprint
+                    + "\",\"continuousConnection\":{\"name\":[\"" + sim.Fleet.Hosts[0].DisplayName + "\"]}}]}";
+                var runs = new List<ResourceRun>();
+
+                var before = Invoke(null, "test", instance, environment);
+                runs.Add(before);
+                Assert.Equal(0, before.ExitCode);
+                Assert.False((bool)before.Lines[0]["_inDesiredState"]);
+                Assert.Equal(new[] { "managers" }, Strings(before.Lines[1]));
+                Assert.Equal("KscAdmin", (string)before.Lines[0]["managers"][0]["secret"]);
+
+                sim.ClearRequests();
+                var whatIf = Invoke(null, "whatIf", instance, environment);
+                runs.Add(whatIf);
+                Assert.Equal(0, whatIf.ExitCode);
+                Assert.Empty(sim.Writes);
+                Assert.Contains(whatIf.Messages, m => m.Level == "information" && m.Message.Contains(sim.Fleet.Hosts[0].DisplayName, StringComparison.Ordinal));
+
+                var set = Invoke(null, "set", instance, environment);
+                runs.Add(set);
+                Assert.Equal(0, set.ExitCode);
+                Assert.Equal(new[] { "managers" }, Strings(set.Lines[1]));
+                Assert.NotEmpty(sim.Writes);
+
+                var after = Invoke(null, "test", instance, environment);
+                runs.Add(after);
+                Assert.True((bool)after.Lines[0]["_inDesiredState"], after.Describe());
+                Assert.Empty(Strings(after.Lines[1]));
+                Assert.All(runs, r => Assert.DoesNotContain(sim.Password, r.Describe(), StringComparison.Ordinal));
+            }
+            finally
+            {
+                Directory.Delete(work, true);
+            }
+        }
+
         private static string SchemaFile => Path.Combine(AppContext.BaseDirectory, "Contract", "dsc", "resource-manifest.schema.json");
 
         private static JsonSchema ManifestSchema()
@@ -267,14 +327,15 @@ namespace EndpointAdmin.Engine.Tests
         private static string[] Strings(JsonNode array) => array.AsArray().Select(a => (string)a).ToArray();
 
         /// <summary>Starts the method's command line from the manifest as DSC does and checks the output contract.</summary>
-        private static ResourceRun Invoke(NetworkNamespace ns, string method, string input)
+        /// <param name="ns">The namespace to run in; null for this process's own network (to reach a simulator on loopback, with no firewall part).</param>
+        private static ResourceRun Invoke(NetworkNamespace ns, string method, string input, IDictionary<string, string> environment = null)
         {
             var manifest = Manifest;
             var command = manifest[method].AsObject();
             var executable = (string)command["executable"] == "pwsh" ? DscFactAttribute.Pwsh : (string)command["executable"];
-            var args = new List<string> { "netns", "exec", ns.Name, executable };
+            var args = ns == null ? new List<string>() : new List<string> { "netns", "exec", ns.Name, executable };
             args.AddRange(command["args"].AsArray().Select(a => (string)a));
-            var result = NetworkNamespace.Run("ip", args, ModuleFolder, input, timeoutMs: 180_000);
+            var result = NetworkNamespace.Run(ns == null ? executable : "ip", args, ModuleFolder, input, environment, timeoutMs: 180_000);
             var run = new ResourceRun(result);
 
             Assert.True(manifest["exitCodes"].AsObject().ContainsKey(result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)), run.Describe());
