@@ -90,6 +90,18 @@ namespace EndpointAdmin.TestSupport
             return Run(psi, check, null, timeoutMs, environment);
         }
 
+        /// <summary>Runs a program with an argument list in a working directory, with text on its stdin (how DSC runs a command resource).</summary>
+        public static ProcessResult Run(string file, IEnumerable<string> arguments, string workingDirectory, string input, IDictionary<string, string> environment = null, int timeoutMs = 60000)
+        {
+            var psi = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory };
+            foreach (var a in arguments)
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            return Run(psi, false, input, timeoutMs, environment);
+        }
+
         private static ProcessResult Run(ProcessStartInfo psi, bool check, string input, int timeoutMs, IDictionary<string, string> environment)
         {
             psi.UseShellExecute = false;

@@ -64,6 +64,7 @@ $about = Get-Help about_EndpointAdmin
     AboutText    = ($about | Out-String)
     Roles        = @(Get-ChildItem -Path (Join-Path $m.ModuleBase 'RoleCapabilities') -Filter *.psrc | ForEach-Object Name)
     Examples2    = @(Get-ChildItem -Path (Join-Path $m.ModuleBase 'Examples') | ForEach-Object Name)
+    Dsc          = @(Get-ChildItem -Path $m.ModuleBase -Filter '*.dsc.*' | ForEach-Object Name)
 } | ConvertTo-Json -Depth 3
 '@
         $script:used = if ($use.ExitCode -eq 0) { $use.Text | ConvertFrom-Json } else { $null }
@@ -95,5 +96,9 @@ $about = Get-Help about_EndpointAdmin
     It 'ships the JEA role capabilities and the examples' -Skip:$IsWindows {
         $script:used.Roles | Should -Be @(Get-ChildItem (Join-Path $root 'src/EndpointAdmin/RoleCapabilities') -Filter *.psrc | ForEach-Object Name | Sort-Object)
         $script:used.Examples2 | Sort-Object | Should -Be @(Get-ChildItem (Join-Path $root 'docs/examples') | ForEach-Object Name | Sort-Object)
+    }
+
+    It 'ships the DSC v3 resource manifest and its entry point side by side' -Skip:$IsWindows {
+        @($script:used.Dsc | Sort-Object) | Should -Be @('EndpointAdmin.AgentBaseline.dsc.ps1', 'EndpointAdmin.AgentBaseline.dsc.resource.json')
     }
 }

@@ -110,6 +110,8 @@ namespace EndpointAdmin.Engine.Tests
         [InlineData("RoleCapabilities/EndpointAdminFirewallAdmin.psrc")]
         [InlineData("Examples/EndpointAdmin.pssc")]
         [InlineData("Examples/Invoke-AgentHeartbeatCheck.ps1")]
+        [InlineData("EndpointAdmin.AgentBaseline.dsc.resource.json")]
+        [InlineData("EndpointAdmin.AgentBaseline.dsc.ps1")]
         public void TheModuleFolderHoldsWhatItNeeds(string file)
         {
             Assert.True(File.Exists(Path.Combine(ModuleFolder, file)), file + " is missing from " + ModuleFolder);

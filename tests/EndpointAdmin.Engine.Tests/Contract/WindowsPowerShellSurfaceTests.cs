@@ -57,6 +57,7 @@ namespace EndpointAdmin.Engine.Tests
             }
 
             foreach (var file in Directory.GetFiles(Path.Combine(src, "RoleCapabilities"), "*.psrc")
+                .Concat(Directory.GetFiles(src, "*.ps1"))
                 .Concat(Directory.GetFiles(Path.Combine(root, "docs", "examples"))).OrderBy(f => f, StringComparer.Ordinal))
             {
                 yield return new object[] { Path.GetRelativePath(root, file), File.ReadAllText(file) };
