@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using EndpointAdmin.Host;
 using EndpointAdmin.Simulators;
+using EndpointAdmin.TestSupport;
 
 namespace EndpointAdmin.Benchmarks
 {
@@ -44,7 +45,7 @@ $read
 
         public string Name => "baseline";
 
-        public string Description => "Test-AgentBaseline of a Deep Security manager with 20 policies vs Get-AgentHeartbeatPolicy one by one, 2k and 10k computers";
+        public string Description => "Test-AgentBaseline of a Deep Security manager with 20 policies, a KSC server and a host firewall vs today's cmdlets one by one, 2k and 10k computers";
 
         public int Run(string[] args)
         {
@@ -109,6 +110,8 @@ $read
                 return 1;
             }
 
+            HostFirewall(report);
+
             report.Note("peak MiB = the largest managed heap a GC left behind during the run (sampled every 5 ms), above the level before it; simulator included.");
             report.Note("module pattern: GET /policies, GET /policies?overrides=true, GET /policies/default once; per 5,000 computers one computers/search?expand=computerStatus and one computers/search?expand=computerSettings&overrides=true.");
             report.Print();
@@ -164,6 +167,60 @@ $rows
             }
 
             return true;
+        }
+
+        /// <summary>The host firewall part: catalog rows plus 300 extra rules, in a network namespace of its own.</summary>
+        public const string FirewallBaseline = @"
+$extra = foreach ($p in 20001..20300) { @{ DisplayName = ""extra $p""; Direction = 'Inbound'; Protocol = 'TCP'; LocalPort = $p; RemoteAddress = '10.0.0.0/8' } }
+$global:hostBaseline = @{ HostFirewall = @{ Rules = @(@{ Product = 'SesEvolution' }, @{ Product = 'KasperskySecurityCenter' }, @{ Product = 'DeepSecurity' }); ExtraRules = @($extra); Unmanaged = 'Remove' } }
+";
+
+        /// <summary>
+        /// Test-AgentBaseline of the host firewall (one read of EndpointAdmin's table, whatever the
+        /// number of rules) beside today's cmdlets one by one: Test-FirewallPortRule per wanted rule.
+        /// </summary>
+        private static void HostFirewall(BenchReport report)
+        {
+            if (NetworkNamespace.Unavailable != null)
+            {
+                report.Note("host firewall part skipped: " + NetworkNamespace.Unavailable);
+                return;
+            }
+
+            using var ns = NetworkNamespace.Create("bb");
+            using var shell = new NamespacedShell(ns);
+            Check(shell.Invoke(FirewallBaseline));
+            Check(shell.Invoke("Set-AgentBaseline -Baseline $hostBaseline -Confirm:$false"));
+            var rules = Convert.ToInt32(Check(shell.Invoke("@(Get-FirewallPortRule).Count")).Output[0].BaseObject, CultureInfo.InvariantCulture);
+            var wanted = Check(shell.Invoke("$global:wanted = @(Get-FirewallPortRule); $wanted.Count"));
+            TimeSpan Timed(string command)
+            {
+                var r = Check(shell.Invoke("& { $sw = [System.Diagnostics.Stopwatch]::StartNew(); " + command + "; $sw.Stop(); $sw.Elapsed.Ticks }"));
+                return TimeSpan.FromTicks(Convert.ToInt64(r.Output.Last().BaseObject, CultureInfo.InvariantCulture));
+            }
+
+            Timed("$null = Test-AgentBaseline -Baseline $hostBaseline");
+            Timed("$null = foreach ($w in $wanted) { Test-FirewallPortRule -InputObject $w }");
+            var module = Timed("$null = Test-AgentBaseline -Baseline $hostBaseline");
+            var oneByOne = Timed("$null = foreach ($w in $wanted) { Test-FirewallPortRule -InputObject $w }");
+            var before = ns.Ruleset();
+            var again = Timed("$null = Set-AgentBaseline -Baseline $hostBaseline -Confirm:$false");
+            var unchanged = before == ns.Ruleset();
+            report.Add("Test-FirewallPortRule one by one, " + rules + " host rules", oneByOne, null, rules + " reads of the firewall");
+            report.Add("Test-AgentBaseline, host firewall of " + rules + " rules", module, null, "one read of table inet endpointadmin");
+            report.Add("Set-AgentBaseline again (nothing drifted)", again, null, unchanged ? "ruleset byte-identical" : "RULESET CHANGED");
+            report.Note("host firewall: Test-AgentBaseline " + report.Ratio("Test-FirewallPortRule one by one, " + rules + " host rules", "Test-AgentBaseline, host firewall of " + rules + " rules").ToString("F1", CultureInfo.InvariantCulture) + "x faster than one Test-FirewallPortRule per rule");
+            report.Target("a second Set-AgentBaseline leaves the host ruleset byte-identical", unchanged);
+        }
+
+        private static RemoteResult Check(RemoteResult r)
+        {
+            if (r.Failed)
+            {
+                throw new InvalidOperationException(r.Describe());
+            }
+
+            return r;
         }
 
         /// <summary>Both scripts once over a small manager first, so neither pays the JIT in the measurement.</summary>
