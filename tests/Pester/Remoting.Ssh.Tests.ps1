@@ -9,14 +9,9 @@
 Describe 'EndpointAdmin over SSH remoting between two network namespaces' -Tag 'Integration', 'Remoting' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-        $script:skip = $null
-        $sshd = '/usr/sbin/sshd'
-        $pwshPath = (Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
-        if (-not (Test-NetNamespaceSupport)) { $script:skip = 'network namespaces need Linux, root, ip and nft' }
-        elseif (-not (Test-Path -LiteralPath $sshd)) { $script:skip = 'openssh-server is not installed (apt-get install openssh-server)' }
-        elseif (-not (Get-Command -Name ssh -CommandType Application -ErrorAction SilentlyContinue)) { $script:skip = 'the ssh client is not installed (apt-get install openssh-client)' }
-        elseif (-not $pwshPath) { $script:skip = 'pwsh is not on PATH' }
+        $script:skip = Get-SshTestSkipReason
         if ($script:skip) { return }
+        $pwshPath = Get-SshTestPwshPath
 
         $id = [guid]::NewGuid().ToString('N').Substring(0, 6)
         $script:work = Join-Path ([IO.Path]::GetTempPath()) "eassh-$id"
@@ -40,31 +35,10 @@ Describe 'EndpointAdmin over SSH remoting between two network namespaces' -Tag '
         & ssh-keygen -q -t ed25519 -N '' -C 'eassh-client' -f (Join-Path $work 'client_key')
         $script:clientKey = Join-Path $work 'client_key'
         Copy-Item -LiteralPath "$clientKey.pub" -Destination (Join-Path $work 'authorized_keys')
-        $config = Join-Path $work 'sshd_config'
-        Set-Content -LiteralPath $config -Value @(
-            "ListenAddress $remoteAddress"
-            'Port 22'
-            "HostKey $(Join-Path $work 'host_key')"
-            "PidFile $(Join-Path $work 'sshd.pid')"
-            "AuthorizedKeysFile $(Join-Path $work 'authorized_keys')"
-            'PermitRootLogin prohibit-password'
-            'PasswordAuthentication no'
-            'KbdInteractiveAuthentication no'
-            'UsePAM no'
-            'StrictModes no'
-            "Subsystem powershell $pwshPath -sshs -NoLogo"
-        )
-        # sshd insists on its privilege separation directory (the Debian service would make it).
-        if (-not (Test-Path -LiteralPath /run/sshd)) { $null = New-Item -ItemType Directory -Path /run/sshd }
-        $script:sshdLog = Join-Path $work 'sshd.log'
-        # ip netns exec execs sshd: this process IS the sshd (-D: it stays in the foreground).
-        $script:sshdProcess = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $remote, $sshd, '-D', '-e', '-f', $config -RedirectStandardError $sshdLog -PassThru
-        $deadline = [datetime]::UtcNow.AddSeconds(15)
-        while ([datetime]::UtcNow -lt $deadline -and -not ((Get-Content -LiteralPath $sshdLog -Raw -ErrorAction SilentlyContinue) -match 'Server listening')) {
-            if ($sshdProcess.HasExited) { throw "sshd exited: $(Get-Content -LiteralPath $sshdLog -Raw)" }
-            Start-Sleep -Milliseconds 100
-        }
-        if (-not ((Get-Content -LiteralPath $sshdLog -Raw) -match 'Server listening')) { throw "sshd did not start listening in 15 s: $(Get-Content -LiteralPath $sshdLog -Raw)" }
+        $sshd = Start-TestSshd -Namespace $remote -Address $remoteAddress -WorkDirectory $work -Name remote -Subsystem "$pwshPath -sshs -NoLogo"
+        $script:sshdProcess = $sshd.Process
+        $script:sshdLog = $sshd.Log
+        Wait-TestSshd -Sshd $sshd
 
         # The local side: a pwsh in the local namespace; results come back as CliXml.
         $script:manifest = Get-BuiltModuleManifest

@@ -12,14 +12,9 @@
 Describe 'Set-AgentBaseline across a fleet of eight SSH hosts' -Tag 'Integration', 'Remoting' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-        $script:skip = $null
-        $sshd = '/usr/sbin/sshd'
-        $pwshPath = (Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
-        if (-not (Test-NetNamespaceSupport)) { $script:skip = 'network namespaces need Linux, root, ip and nft' }
-        elseif (-not (Test-Path -LiteralPath $sshd)) { $script:skip = 'openssh-server is not installed (apt-get install openssh-server)' }
-        elseif (-not (Get-Command -Name ssh -CommandType Application -ErrorAction SilentlyContinue)) { $script:skip = 'the ssh client is not installed (apt-get install openssh-client)' }
-        elseif (-not $pwshPath) { $script:skip = 'pwsh is not on PATH' }
+        $script:skip = Get-SshTestSkipReason
         if ($script:skip) { return }
+        $pwshPath = Get-SshTestPwshPath
 
         # The numbers the assertions derive their bounds from.
         $script:connectingTimeoutSec = 30
@@ -46,7 +41,6 @@ Describe 'Set-AgentBaseline across a fleet of eight SSH hosts' -Tag 'Integration
         $slowSubsystem = Join-Path $work 'slow-subsystem.sh'
         [IO.File]::WriteAllText($slowSubsystem, "#!/bin/sh`nsleep $slowDelaySec`nexec '$pwshPath' -sshs -NoLogo`n")
         & chmod +x $slowSubsystem
-        if (-not (Test-Path -LiteralPath /run/sshd)) { $null = New-Item -ItemType Directory -Path /run/sshd }
 
         $script:fleet = @()
         for ($i = 0; $i -lt $hostCount; $i++) {
@@ -70,33 +64,9 @@ Describe 'Set-AgentBaseline across a fleet of eight SSH hosts' -Tag 'Integration
             }
             $subsystem = "$pwshPath -sshs -NoLogo"
             if ($i -eq $slowIndex) { $subsystem = $slowSubsystem }
-            $config = Join-Path $work "sshd_config_$i"
-            Set-Content -LiteralPath $config -Value @(
-                "ListenAddress $address"
-                'Port 22'
-                "HostKey $(Join-Path $work 'host_key')"
-                "PidFile $(Join-Path $work "sshd_$i.pid")"
-                "AuthorizedKeysFile $(Join-Path $work 'authorized_keys')"
-                'PermitRootLogin prohibit-password'
-                'PasswordAuthentication no'
-                'KbdInteractiveAuthentication no'
-                'UsePAM no'
-                'StrictModes no'
-                'MaxStartups 20'
-                "Subsystem powershell $subsystem"
-            )
-            $log = Join-Path $work "sshd_$i.log"
-            $script:sshdProcesses += Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $ns, $sshd, '-D', '-e', '-f', $config -RedirectStandardError $log -PassThru
+            $script:sshdProcesses += Start-TestSshd -Namespace $ns -Address $address -WorkDirectory $work -Name "$i" -Subsystem $subsystem -ExtraConfig 'MaxStartups 20'
         }
-        for ($i = 0; $i -lt $hostCount; $i++) {
-            if ($i -eq $unreachableIndex) { continue }
-            $log = Join-Path $work "sshd_$i.log"
-            $deadline = [datetime]::UtcNow.AddSeconds(15)
-            while ([datetime]::UtcNow -lt $deadline -and -not ((Get-Content -LiteralPath $log -Raw -ErrorAction SilentlyContinue) -match 'Server listening')) {
-                Start-Sleep -Milliseconds 100
-            }
-            if (-not ((Get-Content -LiteralPath $log -Raw -ErrorAction SilentlyContinue) -match 'Server listening')) { throw "sshd $i did not start listening in 15 s: $(Get-Content -LiteralPath $log -Raw)" }
-        }
+        foreach ($started in $sshdProcesses) { Wait-TestSshd -Sshd $started }
 
         $script:manifest = Get-BuiltModuleManifest
         $clientScript = Join-Path $work 'client.ps1'
@@ -159,7 +129,7 @@ finally {
     }
 
     AfterAll {
-        foreach ($process in @($script:sshdProcesses)) {
+        foreach ($process in @($script:sshdProcesses | ForEach-Object { $_.Process })) {
             if ($process -and -not $process.HasExited) {
                 Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
                 $null = $process.WaitForExit(10000)

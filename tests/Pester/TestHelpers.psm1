@@ -163,6 +163,65 @@ function Get-CmdletAttribute {
     (Get-Command -Name $Name).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
 }
 
+function Get-SshTestSkipReason {
+    # Why the SSH remoting tests cannot run here, or $null: they need network namespaces, sshd, the ssh client and pwsh on PATH.
+    if (-not (Test-NetNamespaceSupport)) { return 'network namespaces need Linux, root, ip and nft' }
+    if (-not (Test-Path -LiteralPath '/usr/sbin/sshd')) { return 'openssh-server is not installed (apt-get install openssh-server)' }
+    if (-not (Get-Command -Name ssh -CommandType Application -ErrorAction SilentlyContinue)) { return 'the ssh client is not installed (apt-get install openssh-client)' }
+    if (-not (Get-SshTestPwshPath)) { return 'pwsh is not on PATH' }
+    $null
+}
+
+function Get-SshTestPwshPath {
+    # The pwsh the powershell subsystem starts (the launcher build.ps1 Bootstrap puts first on PATH).
+    (Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+}
+
+function Start-TestSshd {
+    # An sshd of the test's own inside a network namespace: its config, host key and authorized keys
+    # in -WorkDirectory, key-only root login, and the powershell subsystem -Subsystem. Returns the
+    # process (ip netns exec execs sshd, so this process IS the sshd; -D keeps it in the foreground)
+    # and its log; Wait-TestSshd waits until it listens.
+    param(
+        [Parameter(Mandatory)] [string] $Namespace,
+        [Parameter(Mandatory)] [string] $Address,
+        [Parameter(Mandatory)] [string] $WorkDirectory,
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [string] $Subsystem,
+        [string[]] $ExtraConfig = @()
+    )
+    $config = Join-Path $WorkDirectory "sshd_config_$Name"
+    Set-Content -LiteralPath $config -Value (@(
+            "ListenAddress $Address"
+            'Port 22'
+            "HostKey $(Join-Path $WorkDirectory 'host_key')"
+            "PidFile $(Join-Path $WorkDirectory "sshd_$Name.pid")"
+            "AuthorizedKeysFile $(Join-Path $WorkDirectory 'authorized_keys')"
+            'PermitRootLogin prohibit-password'
+            'PasswordAuthentication no'
+            'KbdInteractiveAuthentication no'
+            'UsePAM no'
+            'StrictModes no'
+        ) + $ExtraConfig + @("Subsystem powershell $Subsystem"))
+    # sshd insists on its privilege separation directory (the Debian service would make it).
+    if (-not (Test-Path -LiteralPath /run/sshd)) { $null = New-Item -ItemType Directory -Path /run/sshd }
+    $log = Join-Path $WorkDirectory "sshd_$Name.log"
+    $process = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', $Namespace, '/usr/sbin/sshd', '-D', '-e', '-f', $config -RedirectStandardError $log -PassThru
+    [pscustomobject]@{ Process = $process; Log = $log; Name = $Name }
+}
+
+function Wait-TestSshd {
+    # Waits (at most 15 s) until the sshd Start-TestSshd started says it listens; throws with its log otherwise.
+    param([Parameter(Mandatory)] $Sshd)
+    $deadline = [datetime]::UtcNow.AddSeconds(15)
+    while ([datetime]::UtcNow -lt $deadline -and -not ((Get-Content -LiteralPath $Sshd.Log -Raw -ErrorAction SilentlyContinue) -match 'Server listening')) {
+        if ($Sshd.Process.HasExited) { throw "sshd $($Sshd.Name) exited: $(Get-Content -LiteralPath $Sshd.Log -Raw)" }
+        Start-Sleep -Milliseconds 100
+    }
+    if (-not ((Get-Content -LiteralPath $Sshd.Log -Raw -ErrorAction SilentlyContinue) -match 'Server listening')) { throw "sshd $($Sshd.Name) did not start listening in 15 s: $(Get-Content -LiteralPath $Sshd.Log -Raw)" }
+}
+
 Export-ModuleMember -Function Get-RepositoryRoot, Get-PwshCommand, Get-BuiltModuleManifest, Import-BuiltModule, Get-ExportedCmdletName,
     Test-NetNamespaceSupport, New-TestNetNamespace, Remove-TestNetNamespace, Reset-TestNetNamespace,
-    Get-TestNetNamespaceRuleset, Invoke-InTestNetNamespace, Get-CaughtError, Get-CmdletAttribute, Get-BadFirewallRuleCase
+    Get-TestNetNamespaceRuleset, Invoke-InTestNetNamespace, Get-CaughtError, Get-CmdletAttribute, Get-BadFirewallRuleCase,
+    Get-SshTestSkipReason, Get-SshTestPwshPath, Start-TestSshd, Wait-TestSshd
