@@ -55,6 +55,7 @@ namespace EndpointAdmin.Simulators
         private readonly LoopbackHttpsServer _server;
         private readonly ConcurrentQueue<RecordedRequest> _requests = new ConcurrentQueue<RecordedRequest>();
         private readonly ConcurrentQueue<string> _tokens = new ConcurrentQueue<string>();
+        private int _abandoned;
 
         private ApexCentralSimulator(int agents, int seed)
         {
@@ -92,6 +93,15 @@ namespace EndpointAdmin.Simulators
         public bool TamperChecksum { get; set; }
 
         public FaultPlan Faults { get; } = new FaultPlan();
+
+        /// <summary>The result_code of a ProductAgents answer (with status 200): 1 is success; another value tests the module's error mapping.</summary>
+        public int AnswerResultCode { get; set; } = 1;
+
+        /// <summary>Put result_code after result_content (Apex puts it first; a reader must accept both).</summary>
+        public bool ResultCodeLast { get; set; }
+
+        /// <summary>ProductAgents answers the client stopped reading before their end.</summary>
+        public int AbandonedAnswers => Volatile.Read(ref _abandoned);
 
         public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
@@ -151,7 +161,7 @@ namespace EndpointAdmin.Simulators
                 body = await reader.ReadToEndAsync(context.RequestAborted);
             }
 
-            var record = new RecordedRequest { Method = request.Method, Path = request.Path.Value ?? string.Empty, Query = request.QueryString.Value, Body = body };
+            var record = new RecordedRequest { Method = request.Method, Path = request.Path.Value ?? string.Empty, Query = request.QueryString.Value, Body = body, Connection = context.Connection.Id };
             _requests.Enqueue(record);
             var authorization = request.Headers.Authorization.ToString();
             if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))
@@ -215,25 +225,91 @@ namespace EndpointAdmin.Simulators
             matches = Filter(matches, query, "mac_address", a => a.Macs);
             matches = Filter(matches, query, "managing_server_id", a => new[] { a.ManagingServerId });
             matches = Filter(matches, query, "product", a => new[] { a.Product });
-            var content = new JsonArray();
-            foreach (var a in matches)
-            {
-                content.Add(new JsonObject
-                {
-                    ["entity_id"] = a.EntityId,
-                    ["product"] = a.Product,
-                    ["managing_server_id"] = a.ManagingServerId,
-                    ["ad_domain"] = string.Empty,
-                    ["folder_path"] = "Workgroup\\" + a.HostName,
-                    ["ip_address_list"] = string.Join(",", a.IPs),
-                    ["mac_address_list"] = string.Join(",", a.Macs),
-                    ["host_name"] = a.HostName,
-                    ["isolation_status"] = "normal",
-                    ["capabilities"] = new JsonArray("cmd_isolate_agent", "cmd_restore_isolated_agent"),
-                });
-            }
+            await WriteAgents(context, record, matches.ToList());
+        }
 
-            await Json(context, record, 200, new JsonObject { ["result_code"] = 1, ["result_description"] = "Operation successful", ["result_content"] = content });
+        /// <summary>
+        /// The ProductAgents answer written agent by agent into the response's pooled buffers and
+        /// flushed every few hundred agents, so a 100,000-agent answer never exists whole in this
+        /// process (the benchmark measures the module, not the simulator). Same JSON as Apex sends:
+        /// result_code first, unless ResultCodeLast asks for the other order.
+        /// </summary>
+        private async Task WriteAgents(HttpContext context, RecordedRequest record, List<ApexAgent> matches)
+        {
+            record.Status = 200;
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            var code = AnswerResultCode;
+            var last = ResultCodeLast;
+            var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+            try
+            {
+                writer.WriteStartObject();
+                if (!last)
+                {
+                    WriteResult(writer, code);
+                }
+
+                writer.WriteStartArray("result_content");
+                for (var i = 0; i < matches.Count; i++)
+                {
+                    WriteAgent(writer, matches[i]);
+                    if (i % 256 == 255)
+                    {
+                        writer.Flush();
+                        var flushed = await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+                        if (flushed.IsCanceled || flushed.IsCompleted)
+                        {
+                            Interlocked.Increment(ref _abandoned);
+                            return;
+                        }
+                    }
+                }
+
+                writer.WriteEndArray();
+                if (last)
+                {
+                    WriteResult(writer, code);
+                }
+
+                writer.WriteEndObject();
+                writer.Flush();
+                await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException || ex is IOException || ex is InvalidOperationException)
+            {
+                // The client went away in the middle of the answer (an abandoned enumeration).
+                Interlocked.Increment(ref _abandoned);
+            }
+            finally
+            {
+                writer.Dispose();
+            }
+        }
+
+        private static void WriteResult(Utf8JsonWriter w, int code)
+        {
+            w.WriteNumber("result_code", code);
+            w.WriteString("result_description", code == 1 ? "Operation successful" : "Operation failed");
+        }
+
+        private static void WriteAgent(Utf8JsonWriter w, ApexAgent a)
+        {
+            w.WriteStartObject();
+            w.WriteString("entity_id", a.EntityId);
+            w.WriteString("product", a.Product);
+            w.WriteString("managing_server_id", a.ManagingServerId);
+            w.WriteString("ad_domain", string.Empty);
+            w.WriteString("folder_path", "Workgroup\\" + a.HostName);
+            w.WriteString("ip_address_list", string.Join(",", a.IPs));
+            w.WriteString("mac_address_list", string.Join(",", a.Macs));
+            w.WriteString("host_name", a.HostName);
+            w.WriteString("isolation_status", "normal");
+            w.WriteStartArray("capabilities");
+            w.WriteStringValue("cmd_isolate_agent");
+            w.WriteStringValue("cmd_restore_isolated_agent");
+            w.WriteEndArray();
+            w.WriteEndObject();
         }
 
         private static IEnumerable<ApexAgent> Filter(IEnumerable<ApexAgent> agents, IQueryCollection query, string name, Func<ApexAgent, string[]> values)

@@ -33,7 +33,10 @@ namespace EndpointAdmin.ApexCentral
 
         public override string CheckConnection(CancellationToken cancel)
         {
-            List(ApexCentralWire.HostNameFilter, ApexCentralWire.ProbeHostName, cancel);
+            foreach (var unused in List(ApexCentralWire.HostNameFilter, ApexCentralWire.ProbeHostName, cancel))
+            {
+            }
+
             return null;
         }
 
@@ -121,31 +124,49 @@ namespace EndpointAdmin.ApexCentral
             }
         }
 
-        private List<Agent> List(string filter, string value, CancellationToken cancel)
+        /// <summary>
+        /// One ProductAgents request, its agents streamed as the answer is read (the whole fleet is
+        /// one unpaged answer). Abandoning the enumeration releases the response.
+        /// </summary>
+        private IEnumerable<Agent> List(string filter, string value, CancellationToken cancel)
         {
             var path = ApexCentralWire.AgentsPath + (filter == null ? string.Empty : "?" + filter + "=" + Uri.EscapeDataString(value));
             var method = HttpMethod.Get;
-            ProductAgentsPage page;
-            try
+            var agents = Http.SendStream(method, path, null, true, stream => ProductAgentsReader.Read(stream, code => Judge(method, path, code)), cancel);
+            using (var e = agents.GetEnumerator())
             {
-                page = Http.Send(method, path, null, true, ProductAgentsReader.Read, cancel);
-            }
-            catch (EndpointAdminException ex) when (ResultCodeOf(ex.ServerMessage) is int code)
-            {
-                throw Failure(method, path, code, ex.StatusCode, ex);
-            }
+                while (true)
+                {
+                    try
+                    {
+                        if (!e.MoveNext())
+                        {
+                            yield break;
+                        }
+                    }
+                    catch (EndpointAdminException ex) when (ResultCodeOf(ex.ServerMessage) is int code)
+                    {
+                        // A non-2xx answer whose body carries a result_code: that code says more than the status.
+                        throw Failure(method, path, code, ex.StatusCode, ex);
+                    }
 
-            if (page.ResultCode == null)
+                    yield return e.Current;
+                }
+            }
+        }
+
+        /// <summary>The result code of a 200 answer: called by the reader before it lets the first agent out.</summary>
+        private static void Judge(HttpMethod method, string path, int? code)
+        {
+            if (code == null)
             {
                 throw new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "Apex Central's answer to " + method.Method + " " + path + " has no result_code.");
             }
 
-            if (page.ResultCode.Value != ApexCentralWire.Success)
+            if (code.Value != ApexCentralWire.Success)
             {
-                throw Failure(method, path, page.ResultCode.Value, 200, null);
+                throw Failure(method, path, code.Value, 200, null);
             }
-
-            return page.Agents;
         }
 
         private static int? ResultCodeOf(string body)
