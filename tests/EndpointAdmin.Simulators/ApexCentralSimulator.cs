@@ -225,7 +225,7 @@ namespace EndpointAdmin.Simulators
             matches = Filter(matches, query, "mac_address", a => a.Macs);
             matches = Filter(matches, query, "managing_server_id", a => new[] { a.ManagingServerId });
             matches = Filter(matches, query, "product", a => new[] { a.Product });
-            await WriteAgents(context, record, matches.ToList());
+            await WriteAgents(context, record, matches);
         }
 
         /// <summary>
@@ -234,7 +234,7 @@ namespace EndpointAdmin.Simulators
         /// process (the benchmark measures the module, not the simulator). Same JSON as Apex sends:
         /// result_code first, unless ResultCodeLast asks for the other order.
         /// </summary>
-        private async Task WriteAgents(HttpContext context, RecordedRequest record, List<ApexAgent> matches)
+        private async Task WriteAgents(HttpContext context, RecordedRequest record, IEnumerable<ApexAgent> matches)
         {
             record.Status = 200;
             context.Response.StatusCode = 200;
@@ -251,10 +251,11 @@ namespace EndpointAdmin.Simulators
                 }
 
                 writer.WriteStartArray("result_content");
-                for (var i = 0; i < matches.Count; i++)
+                var i = 0;
+                foreach (var agent in matches)
                 {
-                    WriteAgent(writer, matches[i]);
-                    if (i % 256 == 255)
+                    WriteAgent(writer, agent);
+                    if (++i % 256 == 0)
                     {
                         writer.Flush();
                         var flushed = await context.Response.BodyWriter.FlushAsync(context.RequestAborted);

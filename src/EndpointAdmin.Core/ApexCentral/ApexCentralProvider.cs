@@ -47,14 +47,20 @@ namespace EndpointAdmin.ApexCentral
                 throw ManagerCapabilities.NotSupported(this, ManagerCapability.ListAgents, "Apex Central agents have no policy ID; leave out -PolicyId");
             }
 
+            // An agent that several requests find (an ID and a name, two names) goes out once. Only the
+            // IDs of the requests before the last are kept: the last may be the whole fleet (a plain
+            // Get-Agent, a wildcard), whose IDs would make memory grow with the fleet again.
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var requests = Requests(query).ToList();
             var total = 0;
-            foreach (var (filter, value, pattern) in Requests(query))
+            for (var r = 0; r < requests.Count; r++)
             {
-                var agents = List(filter, value, cancel);
-                foreach (var agent in agents)
+                var (filter, value, pattern) = requests[r];
+                var last = r == requests.Count - 1;
+                foreach (var agent in List(filter, value, cancel))
                 {
-                    if ((pattern == null || pattern(agent.Name ?? string.Empty)) && seen.Add(agent.Id ?? string.Empty))
+                    var id = agent.Id ?? string.Empty;
+                    if ((pattern == null || pattern(agent.Name ?? string.Empty)) && (last ? !seen.Contains(id) : seen.Add(id)))
                     {
                         total++;
                         yield return agent;
