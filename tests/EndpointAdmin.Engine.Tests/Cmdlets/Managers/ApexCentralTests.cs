@@ -59,6 +59,16 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void AnAgentFoundByTwoRequestsGoesOutOnce()
+        {
+            // The literal name is its own request, the wildcard the whole listing, filtered: APX-0003 is in both.
+            var both = Succeeded(_apex.Run("Get-Agent -Name APX-0003, 'apx-000*'"));
+            Assert.Equal(9, both.Count);
+            Assert.Single(both, a => Text(a, "Name") == "APX-0003");
+            Assert.Equal(2, _sim.Requests.Count);
+        }
+
+        [Fact]
         public void IdsComeFromThePipelineAndUnknownIdsAreReported()
         {
             var id = _sim.Agents[7].EntityId;
