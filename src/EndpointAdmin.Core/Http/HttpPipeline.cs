@@ -315,27 +315,6 @@ namespace EndpointAdmin.Http
             }
         }
 
-        private EndpointAdminException TimeoutFailure(HttpMethod method, string path)
-        {
-            return new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, method.Method + " " + path, "The manager did not answer " + method.Method + " " + path + " within " + _options.TimeoutSec + " s.")
-            {
-                RecommendedAction = "Raise -TimeoutSec on Connect-AgentManager, or check the manager's load.",
-            };
-        }
-
-        private EndpointAdminException ConnectionFailure(HttpMethod method, string path, Exception ex)
-        {
-            return new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _baseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, Secrets()), ex)
-            {
-                RecommendedAction = "Check that the manager is reachable (name, port, proxy) and try again.",
-            };
-        }
-
-        private EndpointAdminException ProtocolFailure(HttpMethod method, string path, Exception ex)
-        {
-            return new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, Secrets()), ex);
-        }
-
         /// <summary>Signs in again unless another request already did since <paramref name="generation"/>.</summary>
         private void RenewOnce(int generation, CancellationToken cancel)
         {
@@ -350,45 +329,6 @@ namespace EndpointAdmin.Http
                 _authenticator.Renew(cancel);
                 Interlocked.Increment(ref _credentialGeneration);
             }
-        }
-
-        private static bool IsCertificateFailure(Exception ex)
-        {
-            for (var e = ex; e != null; e = e.InnerException)
-            {
-                if (e is AuthenticationException)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static Exception Innermost(Exception ex)
-        {
-            while (ex.InnerException != null)
-            {
-                ex = ex.InnerException;
-            }
-
-            return ex;
-        }
-
-        /// <summary>The server's own words: {"message": ...} when it sends JSON, else the start of the text.</summary>
-        private async Task<string> ReadServerMessage(HttpResponseMessage response)
-        {
-            string text;
-            try
-            {
-                text = response.Content == null ? null : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
-            {
-                return null;
-            }
-
-            return Redactor.Redact(ServerText.Of(text), Secrets());
         }
 
         private void Trace(HttpMethod method, string path, string outcome, Stopwatch watch, int attempt)
