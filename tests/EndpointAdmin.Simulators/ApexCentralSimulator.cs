@@ -42,7 +42,7 @@ namespace EndpointAdmin.Simulators
     /// (UNCONFIRMED which code is which; the module maps them in ApexCentralWire). ProductAgents lists
     /// a seeded fleet with its query filters. Every request is recorded; faults are injected per test.
     /// </summary>
-    public sealed class ApexCentralSimulator : IDisposable
+    public sealed partial class ApexCentralSimulator : IDisposable
     {
         public const string AgentsPath = "/WebApp/API/AgentResource/ProductAgents";
         public const int BadChecksum = -8;
@@ -55,6 +55,7 @@ namespace EndpointAdmin.Simulators
         private readonly LoopbackHttpsServer _server;
         private readonly ConcurrentQueue<RecordedRequest> _requests = new ConcurrentQueue<RecordedRequest>();
         private readonly ConcurrentQueue<string> _tokens = new ConcurrentQueue<string>();
+        private int _abandoned;
 
         private ApexCentralSimulator(int agents, int seed)
         {
@@ -92,6 +93,15 @@ namespace EndpointAdmin.Simulators
         public bool TamperChecksum { get; set; }
 
         public FaultPlan Faults { get; } = new FaultPlan();
+
+        /// <summary>The result_code of a ProductAgents answer (with status 200): 1 is success; another value tests the module's error mapping.</summary>
+        public int AnswerResultCode { get; set; } = 1;
+
+        /// <summary>Put result_code after result_content (Apex puts it first; a reader must accept both).</summary>
+        public bool ResultCodeLast { get; set; }
+
+        /// <summary>ProductAgents answers the client stopped reading before their end.</summary>
+        public int AbandonedAnswers => Volatile.Read(ref _abandoned);
 
         public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
@@ -151,7 +161,7 @@ namespace EndpointAdmin.Simulators
                 body = await reader.ReadToEndAsync(context.RequestAborted);
             }
 
-            var record = new RecordedRequest { Method = request.Method, Path = request.Path.Value ?? string.Empty, Query = request.QueryString.Value, Body = body };
+            var record = new RecordedRequest { Method = request.Method, Path = request.Path.Value ?? string.Empty, Query = request.QueryString.Value, Body = body, Connection = context.Connection.Id };
             _requests.Enqueue(record);
             var authorization = request.Headers.Authorization.ToString();
             if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))
@@ -215,25 +225,7 @@ namespace EndpointAdmin.Simulators
             matches = Filter(matches, query, "mac_address", a => a.Macs);
             matches = Filter(matches, query, "managing_server_id", a => new[] { a.ManagingServerId });
             matches = Filter(matches, query, "product", a => new[] { a.Product });
-            var content = new JsonArray();
-            foreach (var a in matches)
-            {
-                content.Add(new JsonObject
-                {
-                    ["entity_id"] = a.EntityId,
-                    ["product"] = a.Product,
-                    ["managing_server_id"] = a.ManagingServerId,
-                    ["ad_domain"] = string.Empty,
-                    ["folder_path"] = "Workgroup\\" + a.HostName,
-                    ["ip_address_list"] = string.Join(",", a.IPs),
-                    ["mac_address_list"] = string.Join(",", a.Macs),
-                    ["host_name"] = a.HostName,
-                    ["isolation_status"] = "normal",
-                    ["capabilities"] = new JsonArray("cmd_isolate_agent", "cmd_restore_isolated_agent"),
-                });
-            }
-
-            await Json(context, record, 200, new JsonObject { ["result_code"] = 1, ["result_description"] = "Operation successful", ["result_content"] = content });
+            await WriteAgents(context, record, matches);
         }
 
         private static IEnumerable<ApexAgent> Filter(IEnumerable<ApexAgent> agents, IQueryCollection query, string name, Func<ApexAgent, string[]> values)

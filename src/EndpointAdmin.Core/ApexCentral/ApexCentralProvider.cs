@@ -33,7 +33,10 @@ namespace EndpointAdmin.ApexCentral
 
         public override string CheckConnection(CancellationToken cancel)
         {
-            List(ApexCentralWire.HostNameFilter, ApexCentralWire.ProbeHostName, cancel);
+            foreach (var unused in List(ApexCentralWire.HostNameFilter, ApexCentralWire.ProbeHostName, cancel))
+            {
+            }
+
             return null;
         }
 
@@ -44,14 +47,20 @@ namespace EndpointAdmin.ApexCentral
                 throw ManagerCapabilities.NotSupported(this, ManagerCapability.ListAgents, "Apex Central agents have no policy ID; leave out -PolicyId");
             }
 
+            // An agent that several requests find (an ID and a name, two names) goes out once. Only the
+            // IDs of the requests before the last are kept: the last may be the whole fleet (a plain
+            // Get-Agent, a wildcard), whose IDs would make memory grow with the fleet again.
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            var requests = Requests(query).ToList();
             var total = 0;
-            foreach (var (filter, value, pattern) in Requests(query))
+            for (var r = 0; r < requests.Count; r++)
             {
-                var agents = List(filter, value, cancel);
-                foreach (var agent in agents)
+                var (filter, value, pattern) = requests[r];
+                var last = r == requests.Count - 1;
+                foreach (var agent in List(filter, value, cancel))
                 {
-                    if ((pattern == null || pattern(agent.Name ?? string.Empty)) && seen.Add(agent.Id ?? string.Empty))
+                    var id = agent.Id ?? string.Empty;
+                    if ((pattern == null || pattern(agent.Name ?? string.Empty)) && (last ? !seen.Contains(id) : seen.Add(id)))
                     {
                         total++;
                         yield return agent;
@@ -121,31 +130,49 @@ namespace EndpointAdmin.ApexCentral
             }
         }
 
-        private List<Agent> List(string filter, string value, CancellationToken cancel)
+        /// <summary>
+        /// One ProductAgents request, its agents streamed as the answer is read (the whole fleet is
+        /// one unpaged answer). Abandoning the enumeration releases the response.
+        /// </summary>
+        private IEnumerable<Agent> List(string filter, string value, CancellationToken cancel)
         {
             var path = ApexCentralWire.AgentsPath + (filter == null ? string.Empty : "?" + filter + "=" + Uri.EscapeDataString(value));
             var method = HttpMethod.Get;
-            ProductAgentsPage page;
-            try
+            var agents = Http.SendStream(method, path, null, true, stream => ProductAgentsReader.Read(stream, code => Judge(method, path, code)), cancel);
+            using (var e = agents.GetEnumerator())
             {
-                page = Http.Send(method, path, null, true, ProductAgentsReader.Read, cancel);
-            }
-            catch (EndpointAdminException ex) when (ResultCodeOf(ex.ServerMessage) is int code)
-            {
-                throw Failure(method, path, code, ex.StatusCode, ex);
-            }
+                while (true)
+                {
+                    try
+                    {
+                        if (!e.MoveNext())
+                        {
+                            yield break;
+                        }
+                    }
+                    catch (EndpointAdminException ex) when (ResultCodeOf(ex.ServerMessage) is int code)
+                    {
+                        // A non-2xx answer whose body carries a result_code: that code says more than the status.
+                        throw Failure(method, path, code, ex.StatusCode, ex);
+                    }
 
-            if (page.ResultCode == null)
+                    yield return e.Current;
+                }
+            }
+        }
+
+        /// <summary>The result code of a 200 answer: called by the reader before it lets the first agent out.</summary>
+        private static void Judge(HttpMethod method, string path, int? code)
+        {
+            if (code == null)
             {
                 throw new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "Apex Central's answer to " + method.Method + " " + path + " has no result_code.");
             }
 
-            if (page.ResultCode.Value != ApexCentralWire.Success)
+            if (code.Value != ApexCentralWire.Success)
             {
-                throw Failure(method, path, page.ResultCode.Value, 200, null);
+                throw Failure(method, path, code.Value, 200, null);
             }
-
-            return page.Agents;
         }
 
         private static int? ResultCodeOf(string body)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -7,26 +8,22 @@ using Newtonsoft.Json;
 
 namespace EndpointAdmin.ApexCentral
 {
-    /// <summary>What one Apex Central answer held: its result code and description, and the agents of result_content.</summary>
-    internal sealed class ProductAgentsPage
-    {
-        public int? ResultCode;
-
-        public string ResultDescription;
-
-        public List<Agent> Agents = new List<Agent>();
-    }
-
     /// <summary>
-    /// Reads {"result_code":..,"result_content":[...]} straight from the response stream, keeping only
-    /// the fields the module uses, so a listing of a whole fleet never becomes a JSON tree. The
-    /// members may come in any order: the result code is judged after the whole answer is read.
+    /// Reads {"result_code":..,"result_content":[...]} straight from the response stream and yields
+    /// its agents one by one, keeping only the fields the module uses, so a listing of a whole fleet
+    /// is never held. The result code decides whether any agent may go out, so <c>judge</c> (which
+    /// throws for a missing or failing code) is asked before the first agent: at once when
+    /// result_code comes first (as Apex and the simulator send it), and the agents stream; when
+    /// result_content comes first, its agents wait until the code has been read, so an answer that
+    /// reports an error never hands out a single agent, whatever the order of its members.
     /// </summary>
     internal static class ProductAgentsReader
     {
-        public static ProductAgentsPage Read(Stream stream)
+        public static IEnumerable<Agent> Read(Stream stream, Action<int?> judge)
         {
-            var page = new ProductAgentsPage();
+            int? code = null;
+            var judged = false;
+            List<Agent> waiting = null;
             using (var reader = JsonStream.Open(stream))
             {
                 Expect(reader.Read() && reader.TokenType == JsonToken.StartObject, reader);
@@ -36,17 +33,27 @@ namespace EndpointAdmin.ApexCentral
                     reader.Read();
                     if (name == ApexCentralWire.ResultCode && reader.TokenType == JsonToken.Integer)
                     {
-                        page.ResultCode = System.Convert.ToInt32(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
-                    }
-                    else if (name == ApexCentralWire.ResultDescription && reader.TokenType == JsonToken.String)
-                    {
-                        page.ResultDescription = (string)reader.Value;
+                        code = Convert.ToInt32(reader.Value, System.Globalization.CultureInfo.InvariantCulture);
                     }
                     else if (name == ApexCentralWire.ResultContent && reader.TokenType == JsonToken.StartArray)
                     {
+                        if (code != null && !judged)
+                        {
+                            judge(code);
+                            judged = true;
+                        }
+
                         while (reader.Read() && reader.TokenType == JsonToken.StartObject)
                         {
-                            page.Agents.Add(ReadAgent(reader));
+                            var agent = ReadAgent(reader);
+                            if (judged)
+                            {
+                                yield return agent;
+                            }
+                            else
+                            {
+                                (waiting = waiting ?? new List<Agent>()).Add(agent);
+                            }
                         }
 
                         Expect(reader.TokenType == JsonToken.EndArray, reader);
@@ -60,7 +67,15 @@ namespace EndpointAdmin.ApexCentral
                 Expect(reader.TokenType == JsonToken.EndObject, reader);
             }
 
-            return page;
+            // Only a complete answer is judged here: a truncated one failed above as a JSON error.
+            if (!judged)
+            {
+                judge(code);
+                foreach (var agent in waiting ?? new List<Agent>())
+                {
+                    yield return agent;
+                }
+            }
         }
 
         private static Agent ReadAgent(JsonTextReader reader)

@@ -25,7 +25,7 @@ namespace EndpointAdmin.Http
     /// retries for what is safe to repeat, cancellation that stops a request or a back-off at once,
     /// one status map and secret redaction. Providers only say what to send and how to read it.
     /// </summary>
-    internal sealed class HttpPipeline : IDisposable
+    internal sealed partial class HttpPipeline : IDisposable
     {
         private readonly HttpClient _client;
         private readonly Uri _baseUri;
@@ -120,7 +120,7 @@ namespace EndpointAdmin.Http
         /// </summary>
         public T Send<T>(HttpMethod method, string path, string jsonBody, bool safe, Func<Stream, T> read, CancellationToken cancel)
         {
-            return SendAsync(method, path, jsonBody, safe, read, cancel).GetAwaiter().GetResult();
+            return SendAsync(method, path, jsonBody, safe, (stream, held) => read(stream), false, cancel).GetAwaiter().GetResult();
         }
 
         public JToken SendJson(HttpMethod method, string path, object body, bool safe, CancellationToken cancel)
@@ -142,7 +142,12 @@ namespace EndpointAdmin.Http
             }
         }
 
-        private async Task<T> SendAsync<T>(HttpMethod method, string path, string jsonBody, bool safe, Func<Stream, T> read, CancellationToken cancel)
+        /// <summary>
+        /// The retry loop of every request. With <paramref name="hold"/>, a successful read keeps the
+        /// response, its deadline and the one-at-a-time slot open: they pass to the HeldAnswer that
+        /// <paramref name="read"/> got, which the caller disposes (see SendStream).
+        /// </summary>
+        private async Task<T> SendAsync<T>(HttpMethod method, string path, string jsonBody, bool safe, Func<Stream, HeldAnswer, T> read, bool hold, CancellationToken cancel)
         {
             var renewed = false;
             for (int attempt = 1; ; attempt++)
@@ -165,9 +170,11 @@ namespace EndpointAdmin.Http
                 }
 
                 var watch = Stopwatch.StartNew();
+                HeldAnswer held = null;
                 try
                 {
-                    using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel))
+                    var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                    try
                     {
                         if (_options.TimeoutSec > 0)
                         {
@@ -194,10 +201,21 @@ namespace EndpointAdmin.Http
                             if (response.IsSuccessStatusCode)
                             {
                                 // A synchronous reader cannot watch a token: disposing the response makes its read fail at once.
-                                using (deadline.Token.Register(r => ((IDisposable)r).Dispose(), response))
+                                var registration = deadline.Token.Register(r => ((IDisposable)r).Dispose(), response);
+                                var candidate = hold ? new HeldAnswer(response, deadline, registration, _oneAtATime, TimeSpan.FromSeconds(_options.TimeoutSec)) : null;
+                                try
                                 {
                                     var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
-                                    return read(stream);
+                                    var result = read(stream, candidate);
+                                    held = candidate;
+                                    return result;
+                                }
+                                finally
+                                {
+                                    if (held == null)
+                                    {
+                                        registration.Dispose();
+                                    }
                                 }
                             }
 
@@ -224,10 +242,7 @@ namespace EndpointAdmin.Http
                         {
                             Trace(method, path, "timeout", watch, attempt);
                             retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                            failure = new EndpointAdminException(ErrorIds.ManagerTimeout, ErrorKind.OperationTimeout, method.Method + " " + path, "The manager did not answer " + method.Method + " " + path + " within " + _options.TimeoutSec + " s.")
-                            {
-                                RecommendedAction = "Raise -TimeoutSec on Connect-AgentManager, or check the manager's load.",
-                            };
+                            failure = TimeoutFailure(method, path);
                         }
                         catch (HttpRequestException ex) when (IsCertificateFailure(ex))
                         {
@@ -240,26 +255,36 @@ namespace EndpointAdmin.Http
                         {
                             Trace(method, path, "connection failed", watch, attempt);
                             retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                            failure = new EndpointAdminException(ErrorIds.ManagerConnectionFailed, ErrorKind.ConnectionError, _baseUri.ToString(), "The connection to the manager failed during " + method.Method + " " + path + ": " + Redactor.Redact(Innermost(ex).Message, Secrets()), ex)
-                            {
-                                RecommendedAction = "Check that the manager is reachable (name, port, proxy) and try again.",
-                            };
+                            failure = ConnectionFailure(method, path, ex);
                         }
                         catch (JsonException ex)
                         {
                             Trace(method, path, "unreadable body", watch, attempt);
                             retryable = RetryPolicy.MayRetryWithoutResponse(safe);
-                            failure = new EndpointAdminException(ErrorIds.ManagerProtocolError, ErrorKind.ProtocolError, method.Method + " " + path, "The manager's answer to " + method.Method + " " + path + " was not complete JSON: " + Redactor.Redact(ex.Message, Secrets()), ex);
+                            failure = ProtocolFailure(method, path, ex);
                         }
                         finally
                         {
-                            response?.Dispose();
+                            if (held == null)
+                            {
+                                response?.Dispose();
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        if (held == null)
+                        {
+                            deadline.Dispose();
                         }
                     }
                 }
                 finally
                 {
-                    _oneAtATime?.Release();
+                    if (held == null)
+                    {
+                        _oneAtATime?.Release();
+                    }
                 }
 
                 if (!renewed && _authenticator.CanRenew && (failure.StatusCode == 401 || failure.StatusCode == 403) && !_authenticator.IsSignIn(path))
@@ -304,45 +329,6 @@ namespace EndpointAdmin.Http
                 _authenticator.Renew(cancel);
                 Interlocked.Increment(ref _credentialGeneration);
             }
-        }
-
-        private static bool IsCertificateFailure(Exception ex)
-        {
-            for (var e = ex; e != null; e = e.InnerException)
-            {
-                if (e is AuthenticationException)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static Exception Innermost(Exception ex)
-        {
-            while (ex.InnerException != null)
-            {
-                ex = ex.InnerException;
-            }
-
-            return ex;
-        }
-
-        /// <summary>The server's own words: {"message": ...} when it sends JSON, else the start of the text.</summary>
-        private async Task<string> ReadServerMessage(HttpResponseMessage response)
-        {
-            string text;
-            try
-            {
-                text = response.Content == null ? null : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException || ex is HttpRequestException)
-            {
-                return null;
-            }
-
-            return Redactor.Redact(ServerText.Of(text), Secrets());
         }
 
         private void Trace(HttpMethod method, string path, string outcome, Stopwatch watch, int attempt)

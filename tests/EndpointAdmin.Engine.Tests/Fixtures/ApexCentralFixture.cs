@@ -35,6 +35,8 @@ namespace EndpointAdmin.Engine.Tests
             Simulator.ClearRequests();
             Simulator.ClockOffset = TimeSpan.Zero;
             Simulator.TamperChecksum = false;
+            Simulator.AnswerResultCode = 1;
+            Simulator.ResultCodeLast = false;
         }
 
         public void Dispose()

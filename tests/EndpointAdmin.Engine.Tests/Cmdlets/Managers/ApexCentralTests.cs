@@ -59,6 +59,16 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void AnAgentFoundByTwoRequestsGoesOutOnce()
+        {
+            // The literal name is its own request, the wildcard the whole listing, filtered: APX-0003 is in both.
+            var both = Succeeded(_apex.Run("Get-Agent -Name APX-0003, 'apx-000*'"));
+            Assert.Equal(9, both.Count);
+            Assert.Single(both, a => Text(a, "Name") == "APX-0003");
+            Assert.Equal(2, _sim.Requests.Count);
+        }
+
+        [Fact]
         public void IdsComeFromThePipelineAndUnknownIdsAreReported()
         {
             var id = _sim.Agents[7].EntityId;
@@ -144,6 +154,48 @@ namespace EndpointAdmin.Engine.Tests
             var slow = shell.Invoke("Get-Agent -Name APX-0004");
             SingleError(slow, "ManagerTimeout", "GetAgentCommand", ErrorCategory.OperationTimeout);
             Assert.Equal(3, _sim.Requests.Count); // the read was tried 1 + MaximumRetryCount (2) times
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void AnErrorResultCodeInA200AnswerIsTheSameErrorWhereverItStandsAndNoAgentGoesOut(bool resultCodeLast)
+        {
+            _sim.AnswerResultCode = -99;
+            _sim.ResultCodeLast = resultCodeLast;
+            var result = _apex.Run("Get-Agent");
+            var error = SingleError(result, "ManagerUnavailable", "GetAgentCommand", ErrorCategory.ResourceUnavailable);
+            Assert.Contains("result_code -99", error.Exception.Message);
+            Assert.Empty(result.Output);
+
+            _sim.AnswerResultCode = 1;
+            Assert.Equal(_sim.Agents.Count, Succeeded(_apex.Run("Get-Agent")).Count); // and the other order of a good answer reads the same
+        }
+
+        [Fact]
+        public void StoppingAfterTheFirstAgentReleasesTheAnswerAndTheNextCommandWorks()
+        {
+            // An answer of megabytes: far more than the client drains on its own, so stopping early must close it.
+            using var sim = ApexCentralSimulator.Start(agents: 30_000);
+            using var shell = new InProcessPowerShell();
+            var connect = shell.Invoke(ApexCentralFixture.ConnectScript, sim.Uri, sim.ApplicationId, DeepSecurityFixture.Key(sim.ApiKey), sim.Thumbprint);
+            Assert.False(connect.Failed, connect.Describe());
+            sim.ClearRequests();
+
+            var first = shell.Invoke("Get-Agent | Select-Object -First 1");
+            Assert.Equal(sim.Agents[0].HostName, Text(Assert.Single(Succeeded(first)), "Name"));
+            for (var i = 0; i < 200 && sim.AbandonedAnswers == 0; i++)
+            {
+                System.Threading.Thread.Sleep(50);
+            }
+
+            Assert.Equal(1, sim.AbandonedAnswers); // the simulator saw the client go away mid-answer
+
+            var second = Succeeded(shell.Invoke("Get-Agent -Name APX-0002"));
+            Assert.Equal("APX-0002", Text(Assert.Single(second), "Name"));
+            var requests = sim.Requests;
+            Assert.Equal(2, requests.Count);
+            Assert.NotEqual(requests[0].Connection, requests[1].Connection); // the abandoned answer's connection was closed, not left half-read
         }
 
         [Fact]
