@@ -5,14 +5,17 @@ using System.Linq;
 using System.Management.Automation;
 using EndpointAdmin.Host;
 using EndpointAdmin.Simulators;
+using Newtonsoft.Json.Linq;
 
 namespace EndpointAdmin.Benchmarks
 {
     /// <summary>
     /// Reading a whole Kaspersky fleet at 10,000 and 100,000 devices (or the sizes given: ksc-read
-    /// 2000 20000): Get-Agent and Test-AgentHeartbeat, their requests per device (one FindHosts,
-    /// one GetItemsChunk per chunk, one Release, each administration group's name once) and their
-    /// peak memory, which must not grow with the fleet.
+    /// 2000 20000): Get-Agent and Test-AgentHeartbeat beside the script a KSC admin writes today
+    /// (the Open API flow by hand, every answer parsed into a tree) and beside a bare client
+    /// replaying the module's own requests, on the same simulator, with each side's requests
+    /// (one FindHosts, one GetItemsChunk per chunk, one Release, each administration group's name
+    /// once) and the module's peak memory, which must not grow with the fleet.
     /// </summary>
     public sealed class KscReadBenchmark : IBenchmark
     {
@@ -20,14 +23,75 @@ namespace EndpointAdmin.Benchmarks
 
         private const string HeartbeatScript = "$n = 0; Test-AgentHeartbeat | ForEach-Object { $n++ }; $n";
 
+        /// <summary>
+        /// The admin's script, the Open API flow of the KSC samples: Session.StartSession with the
+        /// KSCBasic header, HostGroup.FindHosts with a filter and the attributes, the count from
+        /// ChunkAccessor.GetItemsCount, GetItemsChunk 500 at a time, Release, EndSession. One
+        /// HttpClient (what Invoke-RestMethod uses inside), bodies made with ConvertTo-Json, every
+        /// answer read whole and parsed with Newtonsoft.Json (what ConvertFrom-Json uses inside); one
+        /// object per device with its group's name (each group read once), as Get-Agent gives.
+        /// </summary>
+        public const string BaselineScript = @"
+param($Uri, $User, $Password)
+$handler = [System.Net.Http.HttpClientHandler]::new()
+$handler.ServerCertificateCustomValidationCallback = [System.Net.Http.HttpClientHandler]::DangerousAcceptAnyServerCertificateValidator
+$client = [System.Net.Http.HttpClient]::new($handler)
+function Invoke-Ksc([string]$Method, [hashtable]$Body, [hashtable]$Headers) {
+    $request = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Post, $Uri + '/api/v1.0/' + $Method)
+    foreach ($h in $Headers.GetEnumerator()) { [void]$request.Headers.TryAddWithoutValidation($h.Key, [string]$h.Value) }
+    $request.Content = [System.Net.Http.StringContent]::new(($Body | ConvertTo-Json -Depth 5 -Compress), [Text.Encoding]::UTF8, 'application/json')
+    $response = $client.SendAsync($request).GetAwaiter().GetResult()
+    $text = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
+    if (-not $response.IsSuccessStatusCode) { throw ""$($Method) failed: $($response.StatusCode) $text"" }
+    $answer = [Newtonsoft.Json.Linq.JToken]::Parse($text)
+    if ($null -ne $answer['PxgError']) { throw ""$($Method): $($answer['PxgError'])"" }
+    return ,$answer
+}
+$basic = 'KSCBasic user=""' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($User)) + '"", pass=""' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($Password)) + '"", internal=""1""'
+$session = [string](Invoke-Ksc 'Session.StartSession' @{} @{ Authorization = $basic; 'X-KSC-VServer' = '' })['PxgRetVal']
+$headers = @{ 'X-KSC-Session' = $session }
+$fields = @('KLHST_WKS_HOSTNAME', 'KLHST_WKS_DN', 'KLHST_WKS_DNSNAME', 'KLHST_WKS_DNSDOMAIN', 'KLHST_WKS_IP_LONG', 'KLHST_WKS_GROUPID', 'KLHST_WKS_LAST_VISIBLE', 'KLHST_WKS_LAST_INFOUDATE', 'KLHST_WKS_LAST_NAGENT_CONNECTED', 'KLHST_WKS_KEEP_CONNECTION', 'KLHST_WKS_STATUS', 'KLHST_WKS_NAG_VERSION')
+$found = Invoke-Ksc 'HostGroup.FindHosts' @{ wstrFilter = '(KLHST_WKS_HOSTNAME<>"""")'; vecFieldsToReturn = $fields; vecFieldsToOrder = @(); pParams = @{ KLSRVH_SLAVE_REC_DEPTH = 0; KLGRP_FIND_FROM_CUR_VS_ONLY = $true }; lMaxLifeTime = 600 } $headers
+$accessor = [string]$found['strAccessor']
+$total = [int](Invoke-Ksc 'ChunkAccessor.GetItemsCount' @{ strAccessor = $accessor } $headers)['PxgRetVal']
+$groups = @{}
+$n = 0
+try {
+    for ($start = 0; $start -lt $total; $start += 500) {
+        $chunk = Invoke-Ksc 'ChunkAccessor.GetItemsChunk' @{ strAccessor = $accessor; nStart = $start; nCount = 500 } $headers
+        foreach ($item in $chunk['pChunk']['KLCSP_ITERATOR_ARRAY']) {
+            $d = $item['value']
+            $groupId = [int]$d['KLHST_WKS_GROUPID']
+            if (-not $groups.ContainsKey($groupId)) { $groups[$groupId] = [string](Invoke-Ksc 'HostGroup.GetGroupInfo' @{ nGroupId = $groupId } $headers)['PxgRetVal']['value']['name'] }
+            $last = $d['KLHST_WKS_LAST_NAGENT_CONNECTED']
+            $device = [pscustomobject]@{
+                Id = [string]$d['KLHST_WKS_HOSTNAME']
+                Name = [string]$d['KLHST_WKS_DN']
+                DnsName = [string]$d['KLHST_WKS_DNSNAME'] + '.' + [string]$d['KLHST_WKS_DNSDOMAIN']
+                GroupName = $groups[$groupId]
+                LastContact = $(if ($last.Type -eq 'Object') { [datetime]::Parse([string]$last['value'], [Globalization.CultureInfo]::InvariantCulture) } else { $null })
+                Alive = ([int]$d['KLHST_WKS_STATUS'] -band 8) -ne 0
+                AgentVersion = [string]$d['KLHST_WKS_NAG_VERSION']
+            }
+            if ($null -ne $device.Id) { $n++ }
+        }
+    }
+} finally {
+    [void](Invoke-Ksc 'ChunkAccessor.Release' @{ strAccessor = $accessor } $headers)
+    [void](Invoke-Ksc 'Session.EndSession' @{} $headers)
+    $client.Dispose()
+}
+$n
+";
+
         public string Name => "ksc-read";
 
-        public string Description => "Get-Agent and Test-AgentHeartbeat over a whole Kaspersky fleet: requests per device and peak memory, 10k and 100k devices";
+        public string Description => "Get-Agent and Test-AgentHeartbeat over a whole Kaspersky fleet vs the admin's Open API script and a raw replay of the module's requests: requests per device and peak memory, 10k and 100k devices";
 
         public int Run(string[] args)
         {
             var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : new[] { 10_000, 100_000 };
-            var report = new BenchReport("ksc-read: Get-Agent and Test-AgentHeartbeat over a whole Kaspersky fleet (same simulator, same process)");
+            var report = new BenchReport("ksc-read: Get-Agent and Test-AgentHeartbeat vs the admin's Open API script vs a raw client replaying the module's requests (same simulator, same process)");
             var peaks = new Dictionary<string, List<(int N, long Peak)>> { ["Get-Agent"] = new List<(int, long)>(), ["Test-AgentHeartbeat"] = new List<(int, long)>() };
             foreach (var n in sizes.Prepend(600))
             {
@@ -35,34 +99,74 @@ namespace EndpointAdmin.Benchmarks
                 simulator.RecordRequests = false;
                 simulator.SessionLifetime = TimeSpan.FromHours(1);
                 using var shell = new InProcessPowerShell();
-                var connect = shell.Invoke("Connect-AgentManager -Product KasperskySecurityCenter -Uri $args[0] -Credential $args[1] -CertificateThumbprint $args[2]", simulator.Uri, new PSCredential(simulator.UserName, Secure(simulator.Password)), simulator.Thumbprint);
+                var connect = shell.Invoke("Connect-AgentManager -Product KasperskySecurityCenter -Uri $args[0] -Credential $args[1] -CertificateThumbprint $args[2]", simulator.Uri, new PSCredential(simulator.UserName, HeartbeatBenchmark.Key(simulator.Password)), simulator.Thumbprint);
                 if (connect.Failed)
                 {
                     Console.Error.WriteLine(connect.Describe());
                     return 1;
                 }
 
+                // The session Connect-AgentManager started; the replay sends the module's requests on it.
+                var session = simulator.IssuedSessions.Last();
+                var k = (n / 1000).ToString(CultureInfo.InvariantCulture) + "k";
+                var rows = new List<(string Label, TimeSpan Time, long? Peak, string Detail)>();
+                var notes = new List<(string Text, bool? Met)>();
                 foreach (var (label, script) in new[] { ("Get-Agent", GetAgentScript), ("Test-AgentHeartbeat", HeartbeatScript) })
                 {
+                    // Only this run is recorded (a few hundred requests), so the raw client can send the same ones.
+                    simulator.ClearRequests();
+                    simulator.RecordRequests = true;
                     var before = simulator.RequestCount;
                     var run = HeartbeatBenchmark.Measure(shell, script);
                     var requests = simulator.RequestCount - before;
+                    simulator.RecordRequests = false;
+                    var sent = simulator.Requests;
+                    var (raw, rawDevices) = Replay(simulator, session, sent);
                     var live = n == 600 ? 0 : HeartbeatBenchmark.PeakLive(shell, script);
-                    if (run.Count != n)
+                    if (run.Count != n || rawDevices != n)
                     {
-                        Console.Error.WriteLine(label + " found " + run.Count + " of " + n + " devices");
+                        Console.Error.WriteLine(label + " found " + run.Count + " of " + n + " devices; its replay read " + rawDevices);
                         return 1;
                     }
 
-                    if (n == 600)
-                    {
-                        continue; // the warm-up round: no measurement pays the JIT
-                    }
-
-                    var k = (n / 1000).ToString(CultureInfo.InvariantCulture) + "k";
                     peaks[label].Add((n, live));
-                    report.Add(label + ", " + k + " devices", run.Time, run.PeakHeap, run.Count + " devices; " + requests + " requests = " + (requests / (double)n).ToString("F4", CultureInfo.InvariantCulture) + " per device; peak live " + HeartbeatBenchmark.Mib(live) + " MiB; retained " + HeartbeatBenchmark.Mib(run.Retained) + " MiB");
+                    var moduleRow = label + ", " + k + " devices";
+                    rows.Add((moduleRow, run.Time, run.PeakHeap, run.Count + " devices; " + requests + " requests = " + (requests / (double)n).ToString("F4", CultureInfo.InvariantCulture) + " per device; peak live " + HeartbeatBenchmark.Mib(live) + " MiB; retained " + HeartbeatBenchmark.Mib(run.Retained) + " MiB"));
+                    rows.Add(("raw client, " + label + "'s " + raw.Requests + " requests, parsed to a tree, " + k, raw.Time, null, raw.Requests + " requests; " + HeartbeatBenchmark.Mib(raw.Bytes) + " MiB read"));
+                    var overFloor = run.Time.TotalMilliseconds / Math.Max(0.001, raw.Time.TotalMilliseconds);
+                    notes.Add((k + ": " + label + " time " + overFloor.ToString("F2", CultureInfo.InvariantCulture) + "x the raw client's (tree) for the same " + raw.Requests + " requests (target <= 1.3x)", overFloor <= 1.3));
                 }
+
+                var scriptBefore = simulator.RequestCount;
+                var admin = HeartbeatBenchmark.Measure(shell, BaselineScript, simulator.Uri, simulator.UserName, simulator.Password);
+                var scriptRequests = simulator.RequestCount - scriptBefore;
+                if (admin.Count != n)
+                {
+                    Console.Error.WriteLine("the admin's script found " + admin.Count + " of " + n + " devices");
+                    return 1;
+                }
+
+                if (n == 600)
+                {
+                    peaks["Get-Agent"].Clear();
+                    peaks["Test-AgentHeartbeat"].Clear();
+                    continue; // the warm-up round: no measurement pays the JIT
+                }
+
+                var adminRow = "admin's Open API script, " + k + " devices";
+                report.Add(adminRow, admin.Time, admin.PeakHeap, admin.Count + " devices; " + scriptRequests + " requests (StartSession, FindHosts, GetItemsCount, chunks, group names, Release, EndSession)");
+                foreach (var r in rows)
+                {
+                    report.Add(r.Label, r.Time, r.Peak, r.Detail);
+                }
+
+                foreach (var t in notes)
+                {
+                    report.Target(t.Text, t.Met.Value);
+                }
+
+                var faster = report.Ratio(adminRow, "Get-Agent, " + k + " devices");
+                report.Target(k + ": Get-Agent " + faster.ToString("F2", CultureInfo.InvariantCulture) + "x as fast as the admin's script (target >= 1x)", faster >= 1);
             }
 
             foreach (var p in peaks.Where(p => p.Value.Count >= 2))
@@ -73,21 +177,53 @@ namespace EndpointAdmin.Benchmarks
                 report.Target(p.Key + " peak live memory " + HeartbeatBenchmark.Mib(small.Peak) + " MiB at " + small.N.ToString("N0", CultureInfo.InvariantCulture) + ", " + HeartbeatBenchmark.Mib(large.Peak) + " MiB at " + large.N.ToString("N0", CultureInfo.InvariantCulture) + " devices (" + growth.ToString("F2", CultureInfo.InvariantCulture) + "x; flat: <= 1.5x)", growth <= 1.5);
             }
 
-            report.Note("requests: Session.StartSession once per connection, then per command one HostGroup.FindHosts, one ChunkAccessor.GetItemsChunk per 500 devices (KscWire.ChunkSize; no larger chunk is documented), one ChunkAccessor.Release, and Get-Agent one HostGroup.GetGroupInfo per administration group.");
+            report.Note("requests: Session.StartSession once per connection (outside the module's runs), then per command one HostGroup.FindHosts, one ChunkAccessor.GetItemsChunk per 500 devices (KscWire.ChunkSize; no larger chunk is documented), one ChunkAccessor.Release, and Get-Agent one HostGroup.GetGroupInfo per administration group. The admin's script adds its own StartSession, GetItemsCount and EndSession.");
+            report.Note("raw client: the module's requests as the simulator recorded them during the timed run, sent in order on one connection with the module's session (X-KSC-Session) and the accessor of its own FindHosts answer in place of the module's; every answer parsed to a JToken and checked for PxgError.");
             report.Note("peak MiB = the largest managed heap a GC left behind during the run above the level before it (old garbage included); peak live = the same run again under a full collection every 50 ms. Simulator included, same process.");
             report.Print();
             return 0;
         }
 
-        private static System.Security.SecureString Secure(string text)
+        /// <summary>
+        /// The module's recorded requests sent again by a bare client. The accessor is the one
+        /// stateful value: each GetItemsChunk and Release named the module's accessor, which its own
+        /// Release ended, so the replay's FindHosts answer gives the one they name now.
+        /// </summary>
+        private static ((TimeSpan Time, int Requests, long Bytes) Run, int Devices) Replay(KscSimulator simulator, string session, IReadOnlyList<RecordedRequest> sent)
         {
-            var secure = new System.Security.SecureString();
-            foreach (var c in text)
+            var recorded = sent.Select(r => r.Body == null ? null : (string)JObject.Parse(r.Body)["strAccessor"]).Where(a => a != null).Distinct().ToList();
+            string current = null;
+            var devices = 0;
+            string Body(RecordedRequest r)
             {
-                secure.AppendChar(c);
+                var body = r.Body;
+                foreach (var a in recorded)
+                {
+                    body = body.Replace(a, current ?? a, StringComparison.Ordinal);
+                }
+
+                return body;
             }
 
-            return secure;
+            void Answered(RecordedRequest r, JToken answer)
+            {
+                if (answer?["PxgError"] is JToken error)
+                {
+                    throw new InvalidOperationException("replayed " + r.Path + " answered " + error.ToString(Newtonsoft.Json.Formatting.None));
+                }
+
+                if (r.Path.EndsWith("/HostGroup.FindHosts", StringComparison.Ordinal))
+                {
+                    current = (string)answer["strAccessor"];
+                }
+                else if (r.Path.EndsWith("/ChunkAccessor.GetItemsChunk", StringComparison.Ordinal))
+                {
+                    devices += (answer["pChunk"]?["KLCSP_ITERATOR_ARRAY"] as JArray)?.Count ?? 0;
+                }
+            }
+
+            var run = RawReplay.Run(simulator.Uri, simulator.Thumbprint, sent, new Dictionary<string, string> { ["X-KSC-Session"] = session }, true, Body, Answered);
+            return (run, devices);
         }
     }
 }
