@@ -84,6 +84,13 @@ try {
 $n
 ";
 
+        /// <summary>
+        /// Each side runs this often per round and the fastest run counts: the first full read of a
+        /// round runs largely on tier-0 code (about 3x slower at 100k, gone with
+        /// DOTNET_TC_CallCountingDelayMs=0), and the machine is shared.
+        /// </summary>
+        private const int Runs = 3;
+
         public string Name => "ksc-read";
 
         public string Description => "Get-Agent and Test-AgentHeartbeat over a whole Kaspersky fleet vs the admin's Open API script and a raw replay of the module's requests: requests per device and peak memory, 10k and 100k devices";
@@ -108,33 +115,32 @@ $n
 
                 // The session Connect-AgentManager started; the replay sends the module's requests on it.
                 var session = simulator.IssuedSessions.Last();
-                if (n != 600)
-                {
-                    // One untimed pass of each side over this fleet first: without it the first full read
-                    // of a round runs largely on tier-0 code (about 3x slower at 100k; gone with
-                    // DOTNET_TC_CallCountingDelayMs=0), whichever side comes first.
-                    HeartbeatBenchmark.Measure(shell, GetAgentScript);
-                    HeartbeatBenchmark.Measure(shell, HeartbeatScript);
-                    HeartbeatBenchmark.Measure(shell, BaselineScript, simulator.Uri, simulator.UserName, simulator.Password);
-                }
                 var k = (n / 1000).ToString(CultureInfo.InvariantCulture) + "k";
                 var rows = new List<(string Label, TimeSpan Time, long? Peak, string Detail)>();
                 var notes = new List<(string Text, bool? Met)>();
                 foreach (var (label, script) in new[] { ("Get-Agent", GetAgentScript), ("Test-AgentHeartbeat", HeartbeatScript) })
                 {
-                    // Only this run is recorded (a few hundred requests), so the raw client can send the same ones.
+                    // Only the first run is recorded (a few hundred requests), so the raw client can send the same ones.
                     simulator.ClearRequests();
                     simulator.RecordRequests = true;
                     var before = simulator.RequestCount;
-                    var gen2 = GC.CollectionCount(2);
-                    var pause = GC.GetTotalPauseDuration();
                     var run = HeartbeatBenchmark.Measure(shell, script);
-                    gen2 = GC.CollectionCount(2) - gen2;
-                    pause = GC.GetTotalPauseDuration() - pause;
                     var requests = simulator.RequestCount - before;
                     simulator.RecordRequests = false;
                     var sent = simulator.Requests;
+                    for (var i = 1; i < Runs; i++)
+                    {
+                        var again = HeartbeatBenchmark.Measure(shell, script);
+                        run = again.Time < run.Time ? again : run;
+                    }
+
                     var (raw, rawDevices) = Replay(simulator, session, sent);
+                    for (var i = 1; i < Runs; i++)
+                    {
+                        var again = Replay(simulator, session, sent);
+                        (raw, rawDevices) = again.Run.Time < raw.Time ? again : (raw, rawDevices);
+                    }
+
                     var live = n == 600 ? 0 : HeartbeatBenchmark.PeakLive(shell, script);
                     if (run.Count != n || rawDevices != n)
                     {
@@ -144,7 +150,7 @@ $n
 
                     peaks[label].Add((n, live));
                     var moduleRow = label + ", " + k + " devices";
-                    rows.Add((moduleRow, run.Time, run.PeakHeap, run.Count + " devices; " + requests + " requests = " + (requests / (double)n).ToString("F4", CultureInfo.InvariantCulture) + " per device; peak live " + HeartbeatBenchmark.Mib(live) + " MiB; retained " + HeartbeatBenchmark.Mib(run.Retained) + " MiB; " + gen2 + " gen2 GCs, GC pauses " + pause.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture) + " ms"));
+                    rows.Add((moduleRow, run.Time, run.PeakHeap, run.Count + " devices; " + requests + " requests = " + (requests / (double)n).ToString("F4", CultureInfo.InvariantCulture) + " per device; peak live " + HeartbeatBenchmark.Mib(live) + " MiB; retained " + HeartbeatBenchmark.Mib(run.Retained) + " MiB"));
                     rows.Add(("raw client, " + label + "'s " + raw.Requests + " requests, parsed to a tree, " + k, raw.Time, null, raw.Requests + " requests; " + HeartbeatBenchmark.Mib(raw.Bytes) + " MiB read"));
                     var overFloor = run.Time.TotalMilliseconds / Math.Max(0.001, raw.Time.TotalMilliseconds);
                     notes.Add((k + ": " + label + " time " + overFloor.ToString("F2", CultureInfo.InvariantCulture) + "x the raw client's (tree) for the same " + raw.Requests + " requests (target <= 1.3x)", overFloor <= 1.3));
@@ -153,6 +159,11 @@ $n
                 var scriptBefore = simulator.RequestCount;
                 var admin = HeartbeatBenchmark.Measure(shell, BaselineScript, simulator.Uri, simulator.UserName, simulator.Password);
                 var scriptRequests = simulator.RequestCount - scriptBefore;
+                for (var i = 1; i < Runs; i++)
+                {
+                    var again = HeartbeatBenchmark.Measure(shell, BaselineScript, simulator.Uri, simulator.UserName, simulator.Password);
+                    admin = again.Time < admin.Time ? again : admin;
+                }
                 if (admin.Count != n)
                 {
                     Console.Error.WriteLine("the admin's script found " + admin.Count + " of " + n + " devices");
@@ -193,7 +204,7 @@ $n
             report.Note("requests: Session.StartSession once per connection (outside the module's runs), then per command one HostGroup.FindHosts, one ChunkAccessor.GetItemsChunk per 500 devices (KscWire.ChunkSize; no larger chunk is documented), one ChunkAccessor.Release, and Get-Agent one HostGroup.GetGroupInfo per administration group. The admin's script adds its own StartSession, GetItemsCount and EndSession.");
             report.Note("raw client: the module's requests as the simulator recorded them during the timed run, sent in order on one connection with the module's session (X-KSC-Session) and the accessor of its own FindHosts answer in place of the module's; every answer parsed to a JToken and checked for PxgError.");
             report.Note("peak live: the module's KSC read path holds nothing sized by the fleet (one chunk's tree at a time; group names per group; the ID set only when several searches can find a device twice; the found-list only for -Id/-Name). What grew was the simulator's, in this process: each FindHosts copied the fleet into its accessor (a list of 100,000 references, 1 MiB, plus the garbage of its growth) and each chunk answer was built as a tree and then as text; a whole-fleet search now keeps the fleet's own list and chunks are streamed into the response.");
-            report.Note("time: each round starts with one untimed pass of each side (JIT tiering); the module's time beyond the raw client is its per-device work (an Agent or HeartbeatResult per device) and the PowerShell pipeline (ForEach-Object per object), which the raw client does not have.");
+            report.Note("time: the fastest of " + Runs + " runs of each side per round (the first pays JIT tiering; the machine is shared); requests from the first. The module's time beyond the raw client is its per-device work (an Agent or HeartbeatResult per device) and the PowerShell pipeline (ForEach-Object per object), which the raw client does not have.");
             report.Note("peak MiB = the largest managed heap a GC left behind during the run above the level before it (old garbage included); peak live = the same run again under a full collection every 50 ms. Simulator included, same process.");
             report.Print();
             return 0;
