@@ -19,8 +19,13 @@ namespace EndpointAdmin.Benchmarks
     /// </summary>
     public static class RawReplay
     {
-        /// <summary>Replays <paramref name="requests"/> against <paramref name="baseUri"/>; <paramref name="headers"/> go on every request.</summary>
-        public static (TimeSpan Time, int Requests, long Bytes) Run(string baseUri, string thumbprint, IReadOnlyList<RecordedRequest> requests, IDictionary<string, string> headers, bool tree = true)
+        /// <summary>
+        /// Replays <paramref name="requests"/> against <paramref name="baseUri"/>; <paramref name="headers"/> go on every request.
+        /// A stateful API (an accessor handed out by one answer and named by the next requests) gives
+        /// <paramref name="body"/>, which may rewrite each recorded body just before it is sent, and
+        /// <paramref name="answered"/>, which sees each answer's tree (tree mode only) after it is parsed.
+        /// </summary>
+        public static (TimeSpan Time, int Requests, long Bytes) Run(string baseUri, string thumbprint, IReadOnlyList<RecordedRequest> requests, IDictionary<string, string> headers, bool tree = true, Func<RecordedRequest, string> body = null, Action<RecordedRequest, JToken> answered = null)
         {
             var handler = new SocketsHttpHandler();
             handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
@@ -36,9 +41,10 @@ namespace EndpointAdmin.Benchmarks
             foreach (var r in requests)
             {
                 using var request = new HttpRequestMessage(new HttpMethod(r.Method), r.Path + r.Query);
-                if (r.Body != null)
+                var text = body == null ? r.Body : body(r);
+                if (text != null)
                 {
-                    request.Content = new StringContent(r.Body, Encoding.UTF8, "application/json");
+                    request.Content = new StringContent(text, Encoding.UTF8, "application/json");
                 }
 
                 using var response = client.Send(request, HttpCompletionOption.ResponseHeadersRead);
@@ -49,12 +55,14 @@ namespace EndpointAdmin.Benchmarks
 
                 using var stream = response.Content.ReadAsStream();
                 using var counted = new CountingStream(stream);
-                using (var text = new StreamReader(counted, Encoding.UTF8, false, 65536))
-                using (var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None })
+                using (var utf8 = new StreamReader(counted, Encoding.UTF8, false, 65536))
+                using (var reader = new JsonTextReader(utf8) { DateParseHandling = DateParseHandling.None })
                 {
                     if (tree)
                     {
-                        GC.KeepAlive(JToken.ReadFrom(reader));
+                        var answer = JToken.ReadFrom(reader);
+                        answered?.Invoke(r, answer);
+                        GC.KeepAlive(answer);
                     }
                     else
                     {

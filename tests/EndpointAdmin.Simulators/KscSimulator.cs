@@ -355,7 +355,10 @@ namespace EndpointAdmin.Simulators
                     KscFleet.Settle(h, now);
                 }
 
-                rows = Fleet.Hosts.Where(match).ToList();
+                // The fleet's membership never changes, so a search that matches every device (the
+                // module's whole-fleet read) keeps the fleet's own list instead of a copy sized by it:
+                // the simulator runs in the benchmark's process, and a copy would count as the client's.
+                rows = Fleet.Hosts.TrueForAll(h => match(h)) ? Fleet.Hosts : Fleet.Hosts.FindAll(h => match(h));
             }
 
             var id = "acc-" + Guid.NewGuid().ToString("N");
@@ -371,53 +374,110 @@ namespace EndpointAdmin.Simulators
                 return;
             }
 
-            var start = args["nStart"]?.GetValue<long>() ?? 0;
-            var count = args["nCount"]?.GetValue<long>() ?? 0;
-            var items = new JsonArray();
-            var now = DateTime.UtcNow;
-            lock (Fleet.Gate)
+            var unknown = accessor.Fields.FirstOrDefault(f => !KnownAttributes.Contains(f));
+            if (unknown != null)
             {
-                for (var i = start; i < Math.Min(accessor.Rows.Count, start + count); i++)
-                {
-                    var host = accessor.Rows[(int)i];
-                    KscFleet.Settle(host, now);
-                    items.Add(new JsonObject { ["type"] = "params", ["value"] = Attributes(host, accessor.Fields) });
-                }
+                throw new InvalidOperationException("unknown attribute " + unknown);
             }
 
-            await Json(context, record, new JsonObject { ["pChunk"] = new JsonObject { ["KLCSP_ITERATOR_ARRAY"] = items }, ["PxgRetVal"] = items.Count });
+            var start = args["nStart"]?.GetValue<long>() ?? 0;
+            var count = args["nCount"]?.GetValue<long>() ?? 0;
+            var end = Math.Min(accessor.Rows.Count, start + count);
+            var items = Math.Max(0, end - start);
+            var now = DateTime.UtcNow;
+
+            // Streamed: each device written straight into the response pipe, a few dozen at a time,
+            // instead of a tree of the whole chunk and its text (the same bytes either way).
+            record.Status = 200;
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            var pipe = context.Response.BodyWriter;
+            using (var writer = new Utf8JsonWriter(pipe))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("pChunk");
+                writer.WriteStartArray("KLCSP_ITERATOR_ARRAY");
+                for (var i = start; i < end; i += 50)
+                {
+                    lock (Fleet.Gate)
+                    {
+                        for (var j = i; j < Math.Min(end, i + 50); j++)
+                        {
+                            var host = accessor.Rows[(int)j];
+                            KscFleet.Settle(host, now);
+                            writer.WriteStartObject();
+                            writer.WriteString("type", "params");
+                            writer.WritePropertyName("value");
+                            WriteAttributes(writer, host, accessor.Fields);
+                            writer.WriteEndObject();
+                        }
+                    }
+
+                    writer.Flush();
+                    await pipe.FlushAsync(context.RequestAborted);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.WriteNumber("PxgRetVal", items);
+                writer.WriteEndObject();
+                writer.Flush();
+            }
+
+            await pipe.FlushAsync(context.RequestAborted);
         }
 
-        private static JsonObject Attributes(KscHost h, string[] fields)
+        private static readonly HashSet<string> KnownAttributes = new HashSet<string>(StringComparer.Ordinal)
         {
-            var o = new JsonObject();
+            "KLHST_WKS_HOSTNAME", "KLHST_WKS_DN", "KLHST_WKS_DNSNAME", "KLHST_WKS_DNSDOMAIN", "KLHST_WKS_IP_LONG", "KLHST_WKS_GROUPID",
+            "KLHST_WKS_LAST_VISIBLE", "KLHST_WKS_LAST_INFOUDATE", "KLHST_WKS_LAST_NAGENT_CONNECTED", "KLHST_WKS_KEEP_CONNECTION", "KLHST_WKS_STATUS", "KLHST_WKS_NAG_VERSION",
+        };
+
+        private static void WriteAttributes(Utf8JsonWriter w, KscHost h, string[] fields)
+        {
+            w.WriteStartObject();
             foreach (var f in fields)
             {
                 switch (f)
                 {
-                    case "KLHST_WKS_HOSTNAME": o[f] = h.HostName; break;
-                    case "KLHST_WKS_DN": o[f] = h.DisplayName; break;
-                    case "KLHST_WKS_DNSNAME": o[f] = h.DnsName; break;
-                    case "KLHST_WKS_DNSDOMAIN": o[f] = h.DnsDomain; break;
-                    case "KLHST_WKS_IP_LONG": o[f] = new JsonObject { ["type"] = "long", ["value"] = h.IpLong }; break;
-                    case "KLHST_WKS_GROUPID": o[f] = h.GroupId; break;
-                    case "KLHST_WKS_LAST_VISIBLE": o[f] = Time(h.LastVisible); break;
-                    case "KLHST_WKS_LAST_INFOUDATE": o[f] = Time(h.LastInfoUpdate); break;
-                    case "KLHST_WKS_LAST_NAGENT_CONNECTED": o[f] = Time(h.LastNagentConnected); break;
-                    case "KLHST_WKS_KEEP_CONNECTION": o[f] = h.KeepConnection; break;
-                    case "KLHST_WKS_STATUS": o[f] = h.Status; break;
-                    case "KLHST_WKS_NAG_VERSION": o[f] = h.NagentVersion; break;
+                    case "KLHST_WKS_HOSTNAME": w.WriteString(f, h.HostName); break;
+                    case "KLHST_WKS_DN": w.WriteString(f, h.DisplayName); break;
+                    case "KLHST_WKS_DNSNAME": w.WriteString(f, h.DnsName); break;
+                    case "KLHST_WKS_DNSDOMAIN": w.WriteString(f, h.DnsDomain); break;
+                    case "KLHST_WKS_IP_LONG":
+                        w.WriteStartObject(f);
+                        w.WriteString("type", "long");
+                        w.WriteNumber("value", h.IpLong);
+                        w.WriteEndObject();
+                        break;
+                    case "KLHST_WKS_GROUPID": w.WriteNumber(f, h.GroupId); break;
+                    case "KLHST_WKS_LAST_VISIBLE": WriteTime(w, f, h.LastVisible); break;
+                    case "KLHST_WKS_LAST_INFOUDATE": WriteTime(w, f, h.LastInfoUpdate); break;
+                    case "KLHST_WKS_LAST_NAGENT_CONNECTED": WriteTime(w, f, h.LastNagentConnected); break;
+                    case "KLHST_WKS_KEEP_CONNECTION": w.WriteBoolean(f, h.KeepConnection); break;
+                    case "KLHST_WKS_STATUS": w.WriteNumber(f, h.Status); break;
+                    case "KLHST_WKS_NAG_VERSION": w.WriteString(f, h.NagentVersion); break;
                     default: throw new InvalidOperationException("unknown attribute " + f);
                 }
             }
 
-            return o;
+            w.WriteEndObject();
         }
 
         /// <summary>A datetime value; a device that never connected has none (the attribute is null).</summary>
-        private static JsonNode Time(DateTime? value) => value.HasValue
-            ? new JsonObject { ["type"] = "datetime", ["value"] = value.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) }
-            : null;
+        private static void WriteTime(Utf8JsonWriter w, string name, DateTime? value)
+        {
+            if (!value.HasValue)
+            {
+                w.WriteNull(name);
+                return;
+            }
+
+            w.WriteStartObject(name);
+            w.WriteString("type", "datetime");
+            w.WriteString("value", value.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
 
         private async Task AddHostsForSync(HttpContext context, RecordedRequest record, JsonObject args, string sessionId)
         {

@@ -42,10 +42,16 @@ namespace EndpointAdmin.Kaspersky
             {
                 var count = KscWire.Long(found["PxgRetVal"]) ?? 0;
                 var seen = 0;
+                // Declared outside the loop and let go after each chunk: an iterator keeps its locals
+                // (and the last device it yielded, whose parents reach the whole answer) as fields, so
+                // the previous chunk's tree would otherwise stay alive while the next one is read.
+                JToken chunk = null;
+                JArray items = null;
                 for (long start = 0; start < count; start += _chunkSize)
                 {
-                    var chunk = _session.Call(KscWire.GetItemsChunk, new JObject { ["strAccessor"] = accessor, ["nStart"] = start, ["nCount"] = _chunkSize }, true, cancel);
-                    var items = KscWire.Params(chunk?["pChunk"])?["KLCSP_ITERATOR_ARRAY"] as JArray;
+                    chunk = _session.Call(KscWire.GetItemsChunk, new JObject { ["strAccessor"] = accessor, ["nStart"] = start, ["nCount"] = _chunkSize }, true, cancel);
+                    items = KscWire.Params(chunk?["pChunk"])?["KLCSP_ITERATOR_ARRAY"] as JArray;
+                    chunk = null;
                     if (items == null || items.Count == 0)
                     {
                         break;
@@ -61,6 +67,10 @@ namespace EndpointAdmin.Kaspersky
                             yield return host;
                         }
                     }
+
+                    // Each device yielded stays whole (its own attributes); only the array lets go of them.
+                    items.Clear();
+                    items = null;
                 }
             }
             finally
