@@ -62,7 +62,7 @@ $counts.Alert
         /// <summary>The module: the same question (how many agents are in alert?), streamed and filtered, nothing collected.</summary>
         public const string ModuleScript = @"
 $alerts = 0
-Test-AgentHeartbeat | Where-Object Status -eq Alert | ForEach-Object { $alerts++ }
+Test-AgentHeartbeat -Status Alert | ForEach-Object { $alerts++ }
 $alerts
 ";
 

@@ -21,7 +21,7 @@ Describe 'Test-AgentHeartbeat' -Tag 'Unit' {
         It 'has the expected parameters' {
             $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
             $actual = (Get-Command Test-AgentHeartbeat).Parameters.Keys | Where-Object { $_ -notin $common }
-            Compare-Object -ReferenceObject @('Name', 'Id', 'PolicyId', 'Quiet', 'SyncIntervalMinutes', 'Session') -DifferenceObject @($actual) | Should -BeNullOrEmpty
+            Compare-Object -ReferenceObject @('Name', 'Id', 'PolicyId', 'Quiet', 'Status', 'SyncIntervalMinutes', 'Session') -DifferenceObject @($actual) | Should -BeNullOrEmpty
         }
 
         It 'has no -WhatIf (it changes nothing on the manager)' {

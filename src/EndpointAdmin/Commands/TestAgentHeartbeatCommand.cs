@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using EndpointAdmin.Managers;
 
@@ -17,9 +18,19 @@ namespace EndpointAdmin.Commands
         private HeartbeatRun _run;
         private bool _allGood = true;
         private int _count;
+        private HashSet<HeartbeatStatus> _wanted;
 
         [Parameter]
         public SwitchParameter Quiet { get; set; }
+
+        /// <summary>
+        /// Writes only the verdicts with one of these statuses (e.g. Alert, NeverContacted): the filter
+        /// a fleet check needs, applied as results are made instead of through Where-Object per agent.
+        /// -Quiet still judges every agent.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public HeartbeatStatus[] Status { get; set; }
 
         /// <summary>The interval to judge against instead of the manager's: Kaspersky's Network Agent synchronization interval (15 when omitted), or Deep Security's heartbeat interval.</summary>
         [Parameter]
@@ -31,6 +42,7 @@ namespace EndpointAdmin.Commands
             base.BeginProcessing();
             Require(ManagerCapability.EvaluateHeartbeat);
             _run = new HeartbeatRun(DateTime.UtcNow) { IntervalOverrideMinutes = SyncIntervalMinutes };
+            _wanted = Status == null ? null : new HashSet<HeartbeatStatus>(Status);
         }
 
         private protected override void ProcessQuery(AgentQuery query)
@@ -47,7 +59,7 @@ namespace EndpointAdmin.Commands
                         _allGood = false;
                     }
 
-                    if (!Quiet)
+                    if (!Quiet && (_wanted == null || _wanted.Contains(result.Status)))
                     {
                         WriteObject(result);
                     }

@@ -106,6 +106,24 @@ namespace EndpointAdmin.Engine.Tests
         }
 
         [Fact]
+        public void StatusWritesOnlyTheVerdictsAskedForAndQuietStillJudgesEveryAgent()
+        {
+            var all = Succeeded(_ds.Run("Test-AgentHeartbeat"));
+            var wanted = all.Where(r => Text(r, "Status") == "Alert" || Text(r, "Status") == "NeverContacted").Select(r => Text(r, "AgentId")).ToList();
+            Assert.NotEmpty(wanted);
+            Assert.True(wanted.Count < all.Count);
+
+            var filtered = Succeeded(_ds.Run("Test-AgentHeartbeat -Status Alert, NeverContacted"));
+            Assert.Equal(wanted, filtered.Select(r => Text(r, "AgentId")));
+
+            var quiet = Succeeded(_ds.Run("Test-AgentHeartbeat -Status Healthy -Quiet"));
+            Assert.False((bool)Assert.Single(quiet).BaseObject);
+
+            var bad = _ds.Run("Test-AgentHeartbeat -Status Sleeping");
+            Assert.StartsWith("CannotConvertArgumentNoMessage,", (bad.TerminatingError ?? Assert.Single(bad.Errors)).FullyQualifiedErrorId, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void PipedAgentsAreTestedOnceEachAndPoliciesAreStillReadOnce()
         {
             var expected = Enumerable.Range(1, _sim.Fleet.Count).Where(i => _sim.Fleet.HostName(i).StartsWith("db", StringComparison.Ordinal)).ToArray();
